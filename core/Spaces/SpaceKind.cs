@@ -1,0 +1,7 @@
+namespace TrpoEdge.Core.Spaces;
+
+public enum SpaceKind
+{
+    Box,
+    Discrete,
+}

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The README's test command, and what CI runs (.ci/run calls it).
+# Installs what the tests need on a fresh Debian machine (only what is missing), restores,
+# builds in Release, runs every test project, and ends with one line: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests talk to for real: a pty pair (socat), an MQTT broker and clients,
+# the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware.
+APT_PACKAGES=(socat mosquitto mosquitto-clients libmosquitto1 python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing missing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+dotnet restore TrpoEdge.sln --nologo -v q
+dotnet build TrpoEdge.sln -c Release --no-restore --nologo -v q -clp:ErrorsOnly
+
+passed=0; failed=0; skipped=0; status=0
+results=$(mktemp -d)
+for proj in tests/*/*.Tests.csproj; do
+  name=$(basename "$proj" .csproj)
+  echo "== $name"
+  log="$results/$name.log"
+  if ! dotnet test "$proj" -c Release --no-build --nologo -v q --logger "console;verbosity=normal" >"$log" 2>&1; then
+    status=1
+    grep -E "^\s+Failed |Error Message|\[FAIL\]" "$log" | head -40 || true
+  fi
+  # VSTest's summary: "Failed!  - Failed: 1, Passed: 9, Skipped: 0, Total: 10, ..." (spacing varies)
+  line=$(grep -E "(Passed|Failed)!? +- +Failed: *[0-9]+, *Passed: *[0-9]+, *Skipped: *[0-9]+" "$log" | tail -1 || true)
+  if [ -z "$line" ]; then
+    echo "   no test summary from $name (build or host failure):"; tail -20 "$log"; status=1; failed=$((failed+1)); continue
+  fi
+  f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line"); s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+  echo "   $p passed, $f failed, $s skipped"
+  passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+done
+rm -rf "$results"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
