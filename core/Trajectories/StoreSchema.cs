@@ -1,0 +1,131 @@
+using Microsoft.Data.Sqlite;
+
+namespace TrpoEdge.Core.Trajectories;
+
+/// <summary>The store's SQLite schema (DESIGN.md contract 3) and the checks that a file is one. The file is
+/// marked by <c>PRAGMA application_id</c> (so a stranger's SQLite file is refused) and versioned by
+/// <c>PRAGMA user_version</c> (so an older build refuses a newer layout instead of misreading it).</summary>
+internal static class StoreSchema
+{
+    /// <summary>"TrpE" in ASCII.</summary>
+    public const int ApplicationId = 0x54727045;
+    public const int Version = 1;
+
+    // Times of runs and episodes are ISO-8601 UTC text so the file reads well in the sqlite3 shell; step times are
+    // integer Unix nanoseconds because there are many of them. Observations and actions are float32 little-endian
+    // blobs. A step row holds (observation, action, reward) of one step; the observation that followed step t is the
+    // observation of row t+1, except for the last row of an episode, which carries it in next_observation once the
+    // episode ends (a crash leaves it null, and the episode 'incomplete').
+    private const string CreateSql = """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            host TEXT NOT NULL,
+            program TEXT NOT NULL,
+            env_id TEXT NOT NULL,
+            observation_space TEXT NOT NULL,
+            action_space TEXT NOT NULL,
+            model_sha256 TEXT,
+            policy_version INTEGER NOT NULL,
+            plant TEXT,
+            control_period REAL,
+            notes TEXT
+        );
+        CREATE TABLE episodes (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            index_in_run INTEGER NOT NULL,
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('incomplete', 'complete')),
+            length INTEGER,
+            return REAL,
+            terminated INTEGER NOT NULL DEFAULT 0,
+            truncated INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX episodes_by_run ON episodes(run_id, index_in_run);
+        CREATE TABLE steps (
+            episode_id INTEGER NOT NULL REFERENCES episodes(id),
+            t INTEGER NOT NULL,
+            observation BLOB NOT NULL,
+            action BLOB NOT NULL,
+            reward REAL NOT NULL,
+            log_prob REAL,
+            terminated INTEGER NOT NULL DEFAULT 0,
+            truncated INTEGER NOT NULL DEFAULT 0,
+            next_observation BLOB,
+            timestamp_ns INTEGER NOT NULL,
+            policy_version INTEGER NOT NULL,
+            PRIMARY KEY (episode_id, t)
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>Creates the schema in an empty file, or checks that an existing file is a store this build can write.</summary>
+    public static void EnsureWritable(SqliteConnection connection, string path)
+    {
+        string mode = Scalar<string>(connection, "PRAGMA journal_mode=WAL;");
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            throw new IOException($"Could not switch \"{path}\" to write-ahead logging (journal mode stayed \"{mode}\"); the store needs a local file system that supports shared memory.");
+        Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;");
+
+        using var tx = connection.BeginTransaction(deferred: false);
+        int appId = Scalar<int>(connection, "PRAGMA application_id;", tx);
+        int version = Scalar<int>(connection, "PRAGMA user_version;", tx);
+        if (appId == 0 && version == 0)
+        {
+            long tables = Scalar<long>(connection, "SELECT count(*) FROM sqlite_master;", tx);
+            if (tables != 0)
+                throw NotAStore(path, $"it is an SQLite database with {tables} schema objects of its own");
+            Execute(connection, CreateSql, tx);
+            Execute(connection, $"PRAGMA application_id={ApplicationId}; PRAGMA user_version={Version};", tx);
+            tx.Commit();
+            return;
+        }
+        CheckIdentity(path, appId, version);
+        tx.Commit();
+    }
+
+    /// <summary>Checks a file opened for reading.</summary>
+    public static int CheckReadable(SqliteConnection connection, string path)
+    {
+        int appId = Scalar<int>(connection, "PRAGMA application_id;");
+        int version = Scalar<int>(connection, "PRAGMA user_version;");
+        CheckIdentity(path, appId, version);
+        return version;
+    }
+
+    private static void CheckIdentity(string path, int appId, int version)
+    {
+        if (appId != ApplicationId)
+            throw NotAStore(path, $"its SQLite application_id is 0x{appId:x8}, not TrpoEdge's 0x{ApplicationId:x8}");
+        if (version > Version)
+            throw new InvalidDataException($"\"{path}\" is a TrpoEdge trajectory store of schema version {version}, newer than the version {Version} this build understands; read it with a newer TrpoEdge.");
+        if (version < 1)
+            throw new InvalidDataException($"\"{path}\" carries TrpoEdge's application id but schema version {version}; the file is damaged or was not finished by its writer. Start a new store.");
+    }
+
+    public static InvalidDataException NotAStore(string path, string why) =>
+        new($"\"{path}\" is not a TrpoEdge trajectory store: {why}. Give a store written by the runtime (runtime --log FILE), or a new file name to create one.");
+
+    /// <summary>Wraps SQLite's "file is not a database" (code 26) in the store's own message.</summary>
+    public static Exception Translate(SqliteException e, string path) =>
+        e.SqliteErrorCode == 26 ? NotAStore(path, "it is not an SQLite database (" + e.Message + ")") : e;
+
+    private static T Scalar<T>(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        object? value = cmd.ExecuteScalar();
+        return (T)Convert.ChangeType(value ?? throw new InvalidDataException($"\"{sql}\" returned nothing."), typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? tx = null)
+    {
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        cmd.ExecuteNonQuery();
+    }
+}
