@@ -1,0 +1,21 @@
+using TrpoEdge.Runtime.OnnxRuntime;
+
+namespace TrpoEdge.Runtime.Policy;
+
+/// <summary>How <see cref="PolicySession"/> opens and runs a model.</summary>
+public sealed record PolicySessionOptions
+{
+    public PolicyMode Mode { get; init; } = PolicyMode.Deterministic;
+    /// <summary>Seeds the exploration generator (xoshiro256**, the trainer's generator).</summary>
+    public ulong Seed { get; init; }
+    public SessionOptions Session { get; init; } = new();
+    /// <summary>Open even when the contract check reports errors. Only for diagnostics: the runtime CLI never sets it.</summary>
+    public bool IgnoreContractErrors { get; init; }
+
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Mode)) throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Mode must be Deterministic or Explore.");
+        ArgumentNullException.ThrowIfNull(Session);
+        Session.Validate();
+    }
+}
