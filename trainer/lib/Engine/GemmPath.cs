@@ -1,0 +1,17 @@
+namespace TrpoEdge.Trainer.Engine;
+
+/// <summary>Which of <see cref="ManagedBackend"/>'s code paths computes a (part of a) GEMM.</summary>
+internal enum GemmPath
+{
+    /// <summary>Packed panels and the 12×32 AVX-512 micro-kernel.</summary>
+    Packed512,
+
+    /// <summary>Packed panels and the 6×16 AVX2 micro-kernel.</summary>
+    Packed256,
+
+    /// <summary>One vectorised dot product per output: A·Bᵀ with very few columns (a value or policy head).</summary>
+    Dot,
+
+    /// <summary>Plain loops, for CPUs without AVX2.</summary>
+    Scalar,
+}
