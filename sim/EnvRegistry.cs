@@ -1,0 +1,57 @@
+using TrpoEdge.Sim.Envs;
+using TrpoEdge.Sim.Rig;
+
+namespace TrpoEdge.Sim;
+
+/// <summary>Creates environments by id: the Gymnasium ids, a path to a rig YAML file, or
+/// <c>Rig:&lt;name&gt;</c> (resolved to <c>hardware/rigs/&lt;name&gt;.yaml</c> under <c>TRPOEDGE_RIGS_DIR</c>,
+/// the working directory or the application directory and their parents).</summary>
+public static class EnvRegistry
+{
+    /// <summary>The Gymnasium ids this registry knows (rig files are accepted in addition).</summary>
+    public static IReadOnlyList<string> Ids { get; } =
+        [PendulumEnv.EnvId, CartPoleEnv.EnvId, AcrobotEnv.EnvId, MountainCarContinuousEnv.EnvId];
+
+    public static IEnv Make(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        switch (id)
+        {
+            case PendulumEnv.EnvId: return new PendulumEnv();
+            case CartPoleEnv.EnvId: return new CartPoleEnv();
+            case AcrobotEnv.EnvId: return new AcrobotEnv();
+            case MountainCarContinuousEnv.EnvId: return new MountainCarContinuousEnv();
+        }
+        if (id.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || id.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            return new RigEnv(RigSpec.Load(id));
+        if (id.StartsWith("Rig:", StringComparison.Ordinal))
+        {
+            string? path = FindRigFile(id.Substring(4));
+            if (path is not null) return new RigEnv(RigSpec.Load(path));
+            throw new ArgumentException($"No rig file for '{id}': looked for hardware/rigs/{id.Substring(4)}.yaml under TRPOEDGE_RIGS_DIR, the working directory and the application directory. Pass the YAML path instead.", nameof(id));
+        }
+        throw new ArgumentException($"Unknown environment id '{id}'. Known ids: {string.Join(", ", Ids)}; or a path to a rig file (*.yaml), or Rig:<name>.", nameof(id));
+    }
+
+    /// <summary>Finds <c>&lt;name&gt;.yaml</c> in TRPOEDGE_RIGS_DIR, else in hardware/rigs below the working or
+    /// application directory or any of their parents. Null when absent.</summary>
+    public static string? FindRigFile(string name)
+    {
+        if (name.Length == 0 || name.IndexOfAny(['/', '\\', ':']) >= 0) return null;
+        string? env = Environment.GetEnvironmentVariable("TRPOEDGE_RIGS_DIR");
+        if (!string.IsNullOrEmpty(env))
+        {
+            string p = Path.Combine(env, name + ".yaml");
+            if (File.Exists(p)) return p;
+        }
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string p = Path.Combine(dir.FullName, "hardware", "rigs", name + ".yaml");
+                if (File.Exists(p)) return p;
+            }
+        }
+        return null;
+    }
+}
