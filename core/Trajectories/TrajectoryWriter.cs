@@ -61,6 +61,10 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
             FullMode = BoundedChannelFullMode.Wait,
             AllowSynchronousContinuations = false,
         });
+        // The channel's internal queue grows by doubling as it first fills; filling and draining it once here
+        // makes it reach its full size now, so no Append ever pays for (or allocates) that growth later.
+        for (int i = 0; i < options.Capacity; i++) _channel.Writer.TryWrite(default);
+        while (_channel.Reader.TryRead(out _)) { }
         _worker = new StoreWriterThread(connection, _channel.Reader, _slots, obsSize, actSize, runId, options, OnCommit);
         var thread = new Thread(WorkerMain) { IsBackground = true, Name = "TrpoEdge trajectory writer" };
         thread.Start();
