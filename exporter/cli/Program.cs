@@ -1,0 +1,3 @@
+using TrpoEdge.Exporter.Cli;
+
+return ExportCommand.Create().Run(args);

@@ -1,0 +1,29 @@
+namespace TrpoEdge.Exporter;
+
+/// <summary>How <see cref="ModelVerifier"/> checks a written model against <see cref="PolicyReferenceForward"/>.</summary>
+public sealed record VerificationOptions
+{
+    /// <summary>Observations drawn uniformly over the observation space's finite bounds (else mean ± 5 std).</summary>
+    public int RandomObservations { get; init; } = 10_000;
+    /// <summary>At most this many of the checkpoint's recorded observations, evenly spaced over the recording.</summary>
+    public int MaxRecordedObservations { get; init; } = 1_000;
+    /// <summary>Largest absolute difference allowed between any ONNX Runtime output and the reference.</summary>
+    public double Tolerance { get; init; } = 1e-5;
+    public ulong Seed { get; init; } = 20_240_601;
+    /// <summary>Rows per ONNX Runtime call.</summary>
+    public int BatchSize { get; init; } = 1_000;
+
+    public void Validate()
+    {
+        if (RandomObservations < 0)
+            throw new ArgumentOutOfRangeException(nameof(RandomObservations), RandomObservations, "Use 0 or more random observations.");
+        if (MaxRecordedObservations < 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxRecordedObservations), MaxRecordedObservations, "Use 0 or more recorded observations.");
+        if (RandomObservations + MaxRecordedObservations == 0)
+            throw new ArgumentException("Verification needs at least one observation (random or recorded).");
+        if (!(Tolerance >= 0) || double.IsInfinity(Tolerance))
+            throw new ArgumentOutOfRangeException(nameof(Tolerance), Tolerance, "The tolerance must be a finite number >= 0 (the contract uses 1e-5).");
+        if (BatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "Run at least one row per batch.");
+    }
+}
