@@ -1,5 +1,4 @@
 using TrpoEdge.Sim.Envs;
-using TrpoEdge.Sim.Rig;
 
 namespace TrpoEdge.Sim;
 

@@ -1,7 +1,8 @@
+using TrpoEdge.Sim.Envs;
 using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim.Spaces;
 
-namespace TrpoEdge.Sim.Envs;
+namespace TrpoEdge.Sim;
 
 /// <summary>Gymnasium Acrobot-v1 (0.29): "book" dynamics, one RK4 step of 0.2 s with the torque held,
 /// wrap both angles to [−π, π], clip the velocities. The reset state is float32-rounded (Gymnasium's

@@ -1,7 +1,8 @@
+using TrpoEdge.Sim.Envs;
 using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim.Spaces;
 
-namespace TrpoEdge.Sim.Envs;
+namespace TrpoEdge.Sim;
 
 /// <summary>Gymnasium CartPole-v1 (0.29), explicit Euler, float64 state, float32 observation
 /// [x, ẋ, θ, θ̇]. Reward +1 on every step including the terminal one; 0 for steps taken after

@@ -1,7 +1,8 @@
+using TrpoEdge.Sim.Envs;
 using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim.Spaces;
 
-namespace TrpoEdge.Sim.Envs;
+namespace TrpoEdge.Sim;
 
 /// <summary>Gymnasium MountainCarContinuous-v0 (0.29). After every step the state is stored as float32
 /// (<c>np.array([x, v], dtype=np.float32)</c>), so each step starts from float32-rounded values; the reset

@@ -1,7 +1,8 @@
+using TrpoEdge.Sim.Envs;
 using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim.Spaces;
 
-namespace TrpoEdge.Sim.Envs;
+namespace TrpoEdge.Sim;
 
 /// <summary>Gymnasium Pendulum-v1 (0.29, NumPy 1.x promotion rules), step for step.
 /// State is float64 and never wrapped; the observation is float32 [cos θ, sin θ, θ̇].</summary>

@@ -1,7 +1,7 @@
 using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim.Spaces;
 
-namespace TrpoEdge.Sim.Rig;
+namespace TrpoEdge.Sim;
 
 /// <summary>Domain randomisation: at every <see cref="Reset"/> the parameters named in the spec's
 /// <c>randomization:</c> section are drawn uniformly from their ranges (whole-number keys such as

@@ -2,7 +2,7 @@ using TrpoEdge.Sim.Envs;
 using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim.Spaces;
 
-namespace TrpoEdge.Sim.Rig;
+namespace TrpoEdge.Sim;
 
 /// <summary>A pendulum on a DC motor's axis, as a real rig presents it to a controller: the command in
 /// [−1, 1] sets the motor voltage, the motor's resistance, torque and back-EMF constants and gearing shape

@@ -1,4 +1,4 @@
-namespace TrpoEdge.Sim.Rig;
+namespace TrpoEdge.Sim;
 
 /// <summary>How <see cref="RigEnv"/> integrates within each control period (<c>control.integrator</c>).</summary>
 public enum RigIntegrator

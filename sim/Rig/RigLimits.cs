@@ -1,4 +1,4 @@
-namespace TrpoEdge.Sim.Rig;
+namespace TrpoEdge.Sim;
 
 /// <summary>Safety limits from a rig file's <c>limits:</c> section, for the runtime's safety layer.
 /// <see cref="MaxAngle"/> bounds the unwrapped angle |θ| in rad (cable wind-up, hard stops);

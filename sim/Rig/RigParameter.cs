@@ -1,4 +1,4 @@
-namespace TrpoEdge.Sim.Rig;
+namespace TrpoEdge.Sim;
 
 /// <summary>One numeric key a rig file may set. <see cref="Default"/> NaN with <see cref="Required"/> false
 /// means "derived from other keys" or "absent" (see <see cref="RigSpec"/>).</summary>

@@ -1,4 +1,4 @@
-namespace TrpoEdge.Sim.Rig;
+namespace TrpoEdge.Sim;
 
 /// <summary>A closed sampling range from a rig file's <c>randomization:</c> section.</summary>
 public readonly record struct RigRange(double Low, double High);

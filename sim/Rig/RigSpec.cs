@@ -1,7 +1,7 @@
 using System.Globalization;
 using TrpoEdge.Sim.Yaml;
 
-namespace TrpoEdge.Sim.Rig;
+namespace TrpoEdge.Sim;
 
 /// <summary>A pendulum rig's physical description, read from a YAML file in hardware/rigs/. Every numeric
 /// parameter has a dotted key (<c>pendulum.mass</c>, <c>motor.resistance</c>, <c>delay_steps</c>, ...) used
