@@ -69,6 +69,14 @@ public sealed record SpaceSpec
         try { node = JsonNode.Parse(json); }
         catch (JsonException e) { throw new FormatException($"Space description is not valid JSON ({e.Message}): {json}"); }
         if (node is not JsonObject o) throw new FormatException($"Space description must be a JSON object: {json}");
+        // GetValue<T> throws InvalidOperationException for a value of the wrong JSON type ("n": "two");
+        // callers expect one exception type for a malformed description.
+        try { return ParseObject(o, json); }
+        catch (InvalidOperationException e) { throw new FormatException($"Space description has a value of the wrong type ({e.Message}): {json}"); }
+    }
+
+    private static SpaceSpec ParseObject(JsonObject o, string json)
+    {
         string kind = o["kind"]?.GetValue<string>() ?? throw new FormatException($"Space description lacks \"kind\": {json}");
         switch (kind)
         {
