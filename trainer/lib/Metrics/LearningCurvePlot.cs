@@ -143,6 +143,7 @@ public static class LearningCurvePlot
             new XAttribute("fill", "none"), new XAttribute("stroke", "black")));
         root.Add(ticks);
 
+        XElement? thresholdLabel = null;
         if (threshold is double thr)
         {
             double py = Py(thr);
@@ -153,8 +154,8 @@ public static class LearningCurvePlot
                 new XAttribute("x2", F(Left + plotW)), new XAttribute("y2", F(py)),
                 new XAttribute("stroke", "#555555"), new XAttribute("stroke-width", 1.5),
                 new XAttribute("stroke-dasharray", "6 4")));
-            root.Add(Text(Left + plotW - 4, py - 5, "threshold " + FormatValue(thr, Math.Max(yDecimals, Decimals(Math.Abs(thr)))), "end",
-                new XAttribute("fill", "#555555")));
+            thresholdLabel = Text(Left + plotW - 4, py - 5, "threshold " + FormatValue(thr, Math.Max(yDecimals, Decimals(Math.Abs(thr)))), "end",
+                new XAttribute("fill", "#555555"));
         }
 
         for (int i = 0; i < series.Count; i++)
@@ -208,13 +209,19 @@ public static class LearningCurvePlot
             root.Add(Text(Left + plotW / 2, Top + plotH / 2, "no data", "middle", new XAttribute("fill", "#888888")));
         }
 
+        // Labels go on top of the curves, with a white halo so a curve crossing them stays readable.
+        if (thresholdLabel is not null)
+        {
+            root.Add(Halo(thresholdLabel));
+        }
+
         // Legend, top-left inside the plot area, one row per series.
         var legend = new XElement(Svg + "g", new XAttribute("class", "legend"));
         for (int i = 0; i < series.Count; i++)
         {
             double ly = Top + 16 + i * 18;
             legend.Add(Line(Left + 10, ly - 4, Left + 34, ly - 4, Palette[i % Palette.Length], 2));
-            legend.Add(Text(Left + 40, ly, series[i].Name, "start"));
+            legend.Add(Halo(Text(Left + 40, ly, series[i].Name, "start")));
         }
 
         root.Add(legend);
@@ -236,8 +243,7 @@ public static class LearningCurvePlot
             max += pad;
         }
 
-        double range = Nice(max - min, round: false);
-        double step = Nice(range / (ticks - 1), round: true);
+        double step = Nice((max - min) / (ticks - 1));
         if (integral)
         {
             step = Math.Max(step, 1);
@@ -246,13 +252,12 @@ public static class LearningCurvePlot
         return (Math.Floor(min / step) * step, Math.Ceiling(max / step) * step, step);
     }
 
-    private static double Nice(double x, bool round)
+    /// <summary>The 1-2-5 × 10^k number nearest <paramref name="x"/>.</summary>
+    private static double Nice(double x)
     {
         double exp = Math.Floor(Math.Log10(x));
         double f = x / Math.Pow(10, exp);
-        double nf = round
-            ? f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10
-            : f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+        double nf = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
         return nf * Math.Pow(10, exp);
     }
 
@@ -294,6 +299,12 @@ public static class LearningCurvePlot
         }
 
         return e;
+    }
+
+    private static XElement Halo(XElement text)
+    {
+        text.Add(new XAttribute("stroke", "white"), new XAttribute("stroke-width", 3), new XAttribute("paint-order", "stroke"));
+        return text;
     }
 
     private static XElement Text(double x, double y, string text, string anchor, params XAttribute[] extra) =>
