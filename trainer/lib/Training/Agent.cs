@@ -1,0 +1,137 @@
+using System.Text.Json;
+using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Core.Spaces;
+using TrpoEdge.Trainer.Algorithms;
+using TrpoEdge.Trainer.Engine;
+using TrpoEdge.Trainer.Normalization;
+using TrpoEdge.Trainer.Policies;
+
+namespace TrpoEdge.Trainer.Training;
+
+/// <summary>Everything a checkpoint holds, live: policy, critic with its optimiser, observation normaliser and the
+/// bookkeeping of the contract (environment, spaces, versions). Training and retraining both act on an agent;
+/// <see cref="ToCheckpoint"/> and <see cref="FromCheckpoint"/> map it to and from DESIGN.md contract 1.</summary>
+public sealed class Agent
+{
+    private Agent(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod,
+        MlpPolicy policy, ValueFunction critic, ObservationNormalizer normalizer)
+    {
+        Options = options;
+        EnvId = envId;
+        ObservationSpec = observation;
+        ActionSpec = action;
+        ControlPeriod = controlPeriod;
+        Policy = policy;
+        Critic = critic;
+        Normalizer = normalizer;
+    }
+
+    public TrainingOptions Options { get; private set; }
+    public string EnvId { get; }
+    public SpaceSpec ObservationSpec { get; }
+    public SpaceSpec ActionSpec { get; }
+    public double ControlPeriod { get; }
+    public MlpPolicy Policy { get; }
+    public ValueFunction Critic { get; }
+    public ObservationNormalizer Normalizer { get; }
+    /// <summary>Increments with every accepted policy update.</summary>
+    public long PolicyVersion { get; set; }
+    public long TotalSteps { get; set; }
+    public string? ParentSha256 { get; set; }
+
+    public static Agent Create(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod)
+    {
+        options.Validate();
+        Activation activation = PolicyFactory.ParseActivation(options.Activation);
+        MlpPolicy policy = PolicyFactory.CreatePolicy(observation, action, options.Hidden, activation, options.LogStdInit, options.Seed);
+        Mlp criticNet = PolicyFactory.CreateCritic(observation, options.Hidden, activation, options.Seed + 0x9E3779B97F4A7C15UL);
+        var critic = new ValueFunction(criticNet, observation.Size, new AdamOptions(options.Trpo.CriticLearningRate));
+        var normalizer = new ObservationNormalizer(observation.Size, options.ObservationClip, 1e-8f, options.NormalizeObservations);
+        return new Agent(options, envId, observation, action, controlPeriod, policy, critic, normalizer);
+    }
+
+    /// <summary>Rebuilds an agent from a checkpoint. <paramref name="overrides"/> may change training settings
+    /// (budget, seed, hyperparameters) but not the network shape, which the checkpoint fixes.</summary>
+    public static Agent FromCheckpoint(PolicyCheckpoint checkpoint, TrainingOptions? overrides = null)
+    {
+        TrainingOptions stored = DeserializeOptions(checkpoint.Hyperparameters) ?? new TrainingOptions();
+        TrainingOptions options = (overrides ?? stored) with
+        {
+            EnvId = checkpoint.EnvId,
+            Hidden = checkpoint.Hidden,
+            Activation = checkpoint.Activation,
+            ObservationClip = checkpoint.ObsNorm.Clip,
+        };
+        var agent = Create(options, checkpoint.EnvId, checkpoint.ObservationSpace, checkpoint.ActionSpace, checkpoint.ControlPeriod);
+        CopyLayers(checkpoint.PolicyLayers, agent.Policy.Network, "policy");
+        if (checkpoint.LogStd is { } logStd) logStd.CopyTo(agent.Policy.Head);
+        CopyLayers(checkpoint.ValueLayers, agent.Critic.Network, "value");
+        agent.Normalizer.Restore(checkpoint.ObsNorm);
+        if (checkpoint.ValueOptimizer is { } adam && adam.M.Length == agent.Critic.Network.ParameterCount)
+            agent.Critic.Optimizer.Restore(adam.Step, adam.M, adam.V);
+        agent.PolicyVersion = checkpoint.PolicyVersion;
+        agent.TotalSteps = checkpoint.TotalSteps;
+        agent.ParentSha256 = checkpoint.ParentSha256;
+        return agent;
+    }
+
+    public PolicyCheckpoint ToCheckpoint(float[]? recordedObservations = null, IReadOnlyDictionary<string, string>? extra = null) => new()
+    {
+        EnvId = EnvId,
+        ObservationSpace = ObservationSpec,
+        ActionSpace = ActionSpec,
+        ControlPeriod = ControlPeriod,
+        Hidden = Options.Hidden,
+        Activation = Options.Activation,
+        PolicyLayers = ExportLayers(Policy.Network),
+        LogStd = ActionSpec.Kind == SpaceKind.Box ? Policy.Head.ToArray() : null,
+        ValueLayers = ExportLayers(Critic.Network),
+        ObsNorm = Normalizer.Export(),
+        ValueOptimizer = new AdamState(Critic.Optimizer.Step, Critic.Optimizer.FirstMoment.ToArray(), Critic.Optimizer.SecondMoment.ToArray()),
+        PolicyVersion = PolicyVersion,
+        TotalSteps = TotalSteps,
+        ParentSha256 = ParentSha256,
+        Hyperparameters = SerializeOptions(Options),
+        RecordedObservations = recordedObservations,
+        Extra = extra ?? new Dictionary<string, string>(),
+    };
+
+    public void UpdateOptions(TrainingOptions options) => Options = options;
+
+    private static DenseLayer[] ExportLayers(Mlp net)
+    {
+        var layers = new DenseLayer[net.LayerCount];
+        for (int i = 0; i < layers.Length; i++)
+        {
+            int outputs = net.Bias(i).Length;
+            int inputs = net.Weight(i).Length / outputs;
+            layers[i] = new DenseLayer(inputs, outputs, net.Weight(i).ToArray(), net.Bias(i).ToArray());
+        }
+        return layers;
+    }
+
+    private static void CopyLayers(IReadOnlyList<DenseLayer> layers, Mlp net, string prefix)
+    {
+        if (layers.Count != net.LayerCount)
+            throw new InvalidDataException($"Checkpoint has {layers.Count} {prefix} layers; the network needs {net.LayerCount}.");
+        for (int i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].Weight.Length != net.Weight(i).Length || layers[i].Bias.Length != net.Bias(i).Length)
+                throw new InvalidDataException($"Checkpoint tensor {prefix}.{i} has shape [{layers[i].Out}, {layers[i].In}]; the network needs {net.Bias(i).Length} outputs and {net.Weight(i).Length / Math.Max(1, net.Bias(i).Length)} inputs.");
+            layers[i].Weight.CopyTo(net.Weight(i));
+            layers[i].Bias.CopyTo(net.Bias(i));
+        }
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    private static string SerializeOptions(TrainingOptions options) => JsonSerializer.Serialize(options, Json);
+
+    private static TrainingOptions? DeserializeOptions(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return null;
+        try { return JsonSerializer.Deserialize<TrainingOptions>(json, Json); }
+        catch (JsonException) { return null; } // an older or foreign checkpoint: fall back to defaults, the shape comes from tensors
+    }
+
+}

@@ -1,0 +1,126 @@
+using System.Globalization;
+using TrpoEdge.Trainer.Algorithms;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace TrpoEdge.Trainer.Training;
+
+/// <summary>RL-Zoo-style hyperparameter files: a YAML map from environment id to settings, with SB3-contrib's
+/// TRPO names so zoo users recognise them (n_envs, n_steps, n_timesteps, gamma, gae_lambda, target_kl,
+/// cg_max_steps, cg_damping, line_search_max_iter, line_search_shrinking_factor, learning_rate,
+/// n_critic_updates, batch_size, sub_sampling_factor, normalize_advantage, normalize, net_arch, activation_fn,
+/// log_std_init) plus this toolkit's own (eval_every, eval_episodes, final_eval_episodes, checkpoint_every,
+/// stop_at_return, obs_clip, seed). Unknown keys are errors, not silently ignored.</summary>
+public static class TrainingConfig
+{
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "n_envs", "n_steps", "n_timesteps", "gamma", "gae_lambda", "target_kl", "cg_max_steps", "cg_damping",
+        "line_search_max_iter", "line_search_shrinking_factor", "learning_rate", "n_critic_updates", "batch_size",
+        "sub_sampling_factor", "normalize_advantage", "normalize", "net_arch", "activation_fn", "log_std_init",
+        "eval_every", "eval_episodes", "final_eval_episodes", "checkpoint_every", "stop_at_return", "obs_clip", "seed",
+    ];
+
+    /// <summary>Reads the section for <paramref name="envId"/> from a config file and applies it over <paramref name="baseline"/>.</summary>
+    public static TrainingOptions Load(string path, string envId, TrainingOptions baseline)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Config file {path} does not exist.", path);
+        return Parse(File.ReadAllText(path), path, envId, baseline);
+    }
+
+    /// <summary>Like <see cref="Load"/> for YAML text; <paramref name="source"/> names it in messages.</summary>
+    public static TrainingOptions Parse(string text, string source, string envId, TrainingOptions baseline)
+    {
+        string path = source;
+        var yaml = new YamlStream();
+        try
+        {
+            yaml.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new FormatException($"{path}:{e.Start.Line}: not valid YAML: {e.Message}");
+        }
+        if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
+            throw new FormatException($"{path}: expected a map from environment id to settings, e.g. \"{envId}:\" followed by indented keys.");
+        YamlMappingNode? section = null;
+        foreach (var (key, value) in root.Children)
+            if (((YamlScalarNode)key).Value == envId) section = value as YamlMappingNode;
+        if (section is null)
+        {
+            string ids = string.Join(", ", root.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+            throw new FormatException($"{path} has no section for {envId}; it has: {ids}.");
+        }
+        return Apply(section, baseline with { EnvId = envId }, path);
+    }
+
+    private static TrainingOptions Apply(YamlMappingNode section, TrainingOptions o, string path)
+    {
+        TrpoOptions t = o.Trpo;
+        foreach (var (keyNode, valueNode) in section.Children)
+        {
+            string key = ((YamlScalarNode)keyNode).Value ?? "";
+            string where = $"{path}:{keyNode.Start.Line}: {key}";
+            switch (key)
+            {
+                case "n_envs": o = o with { NumEnvs = Int(valueNode, where) }; break;
+                case "n_steps": o = o with { StepsPerEnv = Int(valueNode, where) }; break;
+                case "n_timesteps": o = o with { TotalSteps = (long)Number(valueNode, where) }; break;
+                case "seed": o = o with { Seed = (ulong)Int(valueNode, where) }; break;
+                case "gamma": t = t with { Gamma = Number(valueNode, where) }; break;
+                case "gae_lambda": t = t with { GaeLambda = Number(valueNode, where) }; break;
+                case "target_kl": t = t with { TargetKl = Number(valueNode, where) }; break;
+                case "cg_max_steps": t = t with { CgIterations = Int(valueNode, where) }; break;
+                case "cg_damping": t = t with { CgDamping = Number(valueNode, where) }; break;
+                case "line_search_max_iter": t = t with { LineSearchSteps = Int(valueNode, where) }; break;
+                case "line_search_shrinking_factor": t = t with { LineSearchShrink = Number(valueNode, where) }; break;
+                case "learning_rate": t = t with { CriticLearningRate = Number(valueNode, where) }; break;
+                case "n_critic_updates": t = t with { CriticEpochs = Int(valueNode, where) }; break;
+                case "batch_size": t = t with { CriticBatchSize = Int(valueNode, where) }; break;
+                case "sub_sampling_factor": t = t with { FvpSubsample = 1.0 / Int(valueNode, where) }; break;
+                case "normalize_advantage": t = t with { NormalizeAdvantage = Bool(valueNode, where) }; break;
+                case "normalize": o = o with { NormalizeObservations = Bool(valueNode, where) }; break;
+                case "net_arch": o = o with { Hidden = IntList(valueNode, where) }; break;
+                case "activation_fn": o = o with { Activation = Text(valueNode, where).ToLowerInvariant() }; break;
+                case "log_std_init": o = o with { LogStdInit = Number(valueNode, where) }; break;
+                case "eval_every": o = o with { EvalEvery = Int(valueNode, where) }; break;
+                case "eval_episodes": o = o with { EvalEpisodes = Int(valueNode, where) }; break;
+                case "final_eval_episodes": o = o with { FinalEvalEpisodes = Int(valueNode, where) }; break;
+                case "checkpoint_every": o = o with { CheckpointEvery = Int(valueNode, where) }; break;
+                case "stop_at_return": o = o with { StopAtReturn = Number(valueNode, where) }; break;
+                case "obs_clip": o = o with { ObservationClip = (float)Number(valueNode, where) }; break;
+                default:
+                    throw new FormatException($"{where}: unknown setting. Known settings: {string.Join(", ", Keys)}.");
+            }
+        }
+        return o with { Trpo = t };
+    }
+
+    private static string Text(YamlNode node, string where) =>
+        node is YamlScalarNode { Value: { } v } ? v : throw new FormatException($"{where}: expected a single value.");
+
+    private static double Number(YamlNode node, string where)
+    {
+        string s = Text(node, where);
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+            ? v : throw new FormatException($"{where}: \"{s}\" is not a number.");
+    }
+
+    private static int Int(YamlNode node, string where)
+    {
+        double v = Number(node, where);
+        return v == Math.Floor(v) && v >= int.MinValue && v <= int.MaxValue
+            ? (int)v : throw new FormatException($"{where}: {v} is not a whole number.");
+    }
+
+    private static bool Bool(YamlNode node, string where) => Text(node, where).ToLowerInvariant() switch
+    {
+        "true" or "yes" or "on" => true,
+        "false" or "no" or "off" => false,
+        var s => throw new FormatException($"{where}: \"{s}\" is not true or false."),
+    };
+
+    private static int[] IntList(YamlNode node, string where) =>
+        node is YamlSequenceNode seq ? seq.Children.Select(c => Int(c, where)).ToArray()
+            : throw new FormatException($"{where}: expected a list of layer widths, e.g. [64, 64].");
+}

@@ -1,0 +1,49 @@
+using TrpoEdge.Trainer.Algorithms;
+
+namespace TrpoEdge.Trainer.Training;
+
+/// <summary>What a training run does besides the algorithm itself: environment, budget, networks,
+/// evaluation and checkpointing. CLI flags and YAML configs both land here.</summary>
+public sealed record TrainingOptions
+{
+    public string EnvId { get; init; } = "Pendulum-v1";
+    public ulong Seed { get; init; }
+    public long TotalSteps { get; init; } = 500_000;
+    public int NumEnvs { get; init; } = 16;
+    /// <summary>Steps per environment per update; the batch is NumEnvs × StepsPerEnv.</summary>
+    public int StepsPerEnv { get; init; } = 200;
+    public int[] Hidden { get; init; } = [64, 64];
+    public string Activation { get; init; } = "tanh";
+    public double LogStdInit { get; init; }
+    public bool NormalizeObservations { get; init; } = true;
+    public float ObservationClip { get; init; } = 10f;
+    /// <summary>Evaluate deterministically every this many updates (0 = only at the end).</summary>
+    public int EvalEvery { get; init; } = 10;
+    public int EvalEpisodes { get; init; } = 10;
+    public int FinalEvalEpisodes { get; init; } = 100;
+    /// <summary>Write a checkpoint every this many updates (0 = only at the end).</summary>
+    public int CheckpointEvery { get; init; } = 25;
+    /// <summary>Stop early once the deterministic evaluation return reaches this (null = never).</summary>
+    public double? StopAtReturn { get; init; }
+    public TrpoOptions Trpo { get; init; } = new();
+
+    public int BatchSize => NumEnvs * StepsPerEnv;
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(EnvId)) throw new ArgumentException("An environment id is required, e.g. --env Pendulum-v1.");
+        TrpoOptions.Require(TotalSteps >= 1, nameof(TotalSteps), TotalSteps, ">= 1, e.g. 500000");
+        TrpoOptions.Require(NumEnvs >= 1 && NumEnvs <= 4096, nameof(NumEnvs), NumEnvs, "between 1 and 4096, e.g. 16");
+        TrpoOptions.Require(StepsPerEnv >= 1, nameof(StepsPerEnv), StepsPerEnv, ">= 1, e.g. 200");
+        TrpoOptions.Require(Hidden.Length >= 1 && Hidden.All(h => h >= 1 && h <= 4096), nameof(Hidden), string.Join(",", Hidden), "one or more layer widths in 1..4096, e.g. [64, 64]");
+        TrpoOptions.Require(Activation is "tanh" or "relu", nameof(Activation), Activation, "\"tanh\" or \"relu\"");
+        TrpoOptions.Require(double.IsFinite(LogStdInit) && LogStdInit > -10 && LogStdInit < 5, nameof(LogStdInit), LogStdInit, "a finite number in (-10, 5), e.g. 0");
+        TrpoOptions.Require(ObservationClip > 0, nameof(ObservationClip), ObservationClip, "> 0, e.g. 10");
+        TrpoOptions.Require(EvalEvery >= 0, nameof(EvalEvery), EvalEvery, ">= 0");
+        TrpoOptions.Require(EvalEpisodes >= 1, nameof(EvalEpisodes), EvalEpisodes, ">= 1");
+        TrpoOptions.Require(FinalEvalEpisodes >= 1, nameof(FinalEvalEpisodes), FinalEvalEpisodes, ">= 1");
+        TrpoOptions.Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, ">= 0");
+        TrpoOptions.Require(Trpo.CriticBatchSize <= BatchSize, "CriticBatchSize", Trpo.CriticBatchSize, $"<= the rollout batch ({NumEnvs} envs × {StepsPerEnv} steps = {BatchSize})");
+        Trpo.Validate();
+    }
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Sim;
+using TrpoEdge.Trainer.Algorithms;
+using TrpoEdge.Trainer.Metrics;
+using TrpoEdge.Trainer.Rollouts;
+
+namespace TrpoEdge.Trainer.Training;
+
+/// <summary>The single-path TRPO training loop: collect → advantages → policy step → critic fit → normaliser update
+/// → diagnostics, evaluation and checkpoints. Cancellation is honoured between updates, after which the agent is
+/// saved, so Ctrl-C never loses more than the update in flight.</summary>
+public sealed class TrainingRun
+{
+    /// <summary>Observations kept in the checkpoint for the exporter's verification.</summary>
+    public const int RecordedObservationCount = 1000;
+
+    private readonly Agent _agent;
+    private readonly Func<IEnv> _envFactory;
+    private readonly string _outputDirectory;
+    private readonly IMetricsSink? _metrics;
+
+    public TrainingRun(Agent agent, Func<IEnv> envFactory, string outputDirectory, IMetricsSink? metrics = null)
+    {
+        _agent = agent;
+        _envFactory = envFactory;
+        _outputDirectory = outputDirectory;
+        _metrics = metrics;
+    }
+
+    public string CheckpointPath => Path.Combine(_outputDirectory, "ckpt.safetensors");
+
+    /// <summary>Raised after every update, on the training thread.</summary>
+    public event Action<UpdateReport>? Updated;
+
+    /// <summary>Threshold on the deterministic evaluation return whose first crossing is reported (e.g. −200).</summary>
+    public double? ReportThreshold { get; init; }
+
+    public TrainingResult Run(CancellationToken cancellation)
+    {
+        TrainingOptions o = _agent.Options;
+        Directory.CreateDirectory(_outputDirectory);
+        var clock = Stopwatch.StartNew();
+        using var envs = new VectorEnv(_ => _envFactory(), o.NumEnvs);
+        var buffer = new RolloutBuffer(o.NumEnvs, o.StepsPerEnv, envs.ObsSize, _agent.Policy.ActionSize);
+        // Seeds derive from the run seed and the steps already taken, so a resumed run does not replay the same noise.
+        ulong streamSeed = o.Seed * 1_000_003UL + (ulong)_agent.TotalSteps;
+        var collector = new RolloutCollector(envs, _agent.Policy, _agent.Normalizer, streamSeed);
+        var policyStep = new TrpoPolicyStep(_agent.Policy, o.Trpo);
+        var shuffle = new Random(unchecked((int)streamSeed));
+        var evaluator = new Evaluator(_envFactory, _agent.Policy, _agent.Normalizer);
+        long? crossed = null;
+        int update = 0;
+        bool cancelled = false;
+
+        while (_agent.TotalSteps < o.TotalSteps)
+        {
+            if (cancellation.IsCancellationRequested) { cancelled = true; break; }
+            long updateStart = Stopwatch.GetTimestamp();
+            collector.Collect(buffer);
+            collector.ComputeAdvantages(buffer, _agent.Critic, o.Trpo);
+            double explained = Statistics.ExplainedVariance(buffer.Values, buffer.Returns);
+            if (o.Trpo.NormalizeAdvantage) Statistics.Standardize(buffer.Advantages);
+
+            var batch = new PolicyBatch(buffer.Observations, buffer.Actions, buffer.BehaviourLogProb, buffer.Advantages, buffer.Count);
+            PolicyStepReport step = policyStep.Update(batch);
+            if (step.LineSearchSuccess) _agent.PolicyVersion++;
+            double valueLoss = _agent.Critic.Fit(buffer.Observations, buffer.Returns, buffer.Count, o.Trpo.CriticEpochs, o.Trpo.CriticBatchSize, shuffle);
+            _agent.Normalizer.Update(buffer.RawObservations);
+            _agent.TotalSteps += buffer.Count;
+            update++;
+            double sps = buffer.Count / Stopwatch.GetElapsedTime(updateStart).TotalSeconds;
+
+            double? evalMean = null, evalStd = null;
+            bool last = _agent.TotalSteps >= o.TotalSteps;
+            if (o.EvalEvery > 0 && update % o.EvalEvery == 0 && !last)
+            {
+                (evalMean, evalStd) = Statistics.MeanStd(evaluator.Run(o.EvalEpisodes, EvalSeed(o)));
+                if (ReportThreshold is { } threshold && crossed is null && evalMean >= threshold) crossed = _agent.TotalSteps;
+            }
+
+            var report = new UpdateReport(update, _agent.TotalSteps, collector.Tracker.MeanReturn, collector.Tracker.MeanLength,
+                step, valueLoss, explained, MeanStd(), sps, evalMean, evalStd);
+            Log(report);
+            Updated?.Invoke(report);
+            if (o.CheckpointEvery > 0 && update % o.CheckpointEvery == 0) Save(buffer);
+            if (o.StopAtReturn is { } stopAt && evalMean >= stopAt) break;
+        }
+
+        (string path, string sha) = Save(buffer);
+        var final = evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o));
+        var (mean, std) = Statistics.MeanStd(final);
+        if (ReportThreshold is { } t && crossed is null && mean >= t) crossed = _agent.TotalSteps;
+        _metrics?.Write(_agent.TotalSteps, [new(MetricKeys.EvalReturnMean, mean), new(MetricKeys.EvalReturnStd, std)]);
+        return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed);
+    }
+
+    /// <summary>Evaluation episodes use seeds disjoint from training's (which start at the run seed).</summary>
+    public static ulong EvalSeed(TrainingOptions o) => o.Seed + 1_000_000UL;
+
+    private (string Path, string Sha) Save(RolloutBuffer buffer)
+    {
+        int keep = Math.Min(RecordedObservationCount, buffer.Count);
+        int d = buffer.ObservationSize;
+        var recorded = new float[keep * d];
+        // Spread over the whole batch so the sample covers every environment and phase of the episodes.
+        for (int r = 0; r < keep; r++)
+        {
+            int i = (int)((long)r * buffer.Count / keep);
+            buffer.RawObservations.AsSpan(i * d, d).CopyTo(recorded.AsSpan(r * d, d));
+        }
+        PolicyCheckpoint checkpoint = _agent.ToCheckpoint(recorded);
+        string sha = checkpoint.Save(CheckpointPath);
+        return (CheckpointPath, sha);
+    }
+
+    private double MeanStd()
+    {
+        if (_agent.Policy.HeadSize == 0) return double.NaN;
+        double s = 0;
+        foreach (float l in _agent.Policy.Head) s += Math.Exp(l);
+        return s / _agent.Policy.HeadSize;
+    }
+
+    private void Log(UpdateReport r)
+    {
+        if (_metrics is null) return;
+        var row = new List<KeyValuePair<string, double>>(16)
+        {
+            new(MetricKeys.RolloutEpReturnMean, r.EpisodeReturnMean),
+            new(MetricKeys.RolloutEpLenMean, r.EpisodeLengthMean),
+            new(MetricKeys.TrainSurrogateLoss, -r.Policy.SurrogateAfter),
+            new(MetricKeys.TrainValueLoss, r.ValueLoss),
+            new(MetricKeys.TrainKlDivergence, r.Policy.Kl),
+            new(MetricKeys.TrainEntropy, r.Policy.Entropy),
+            new(MetricKeys.TrainImprovementActual, r.Policy.ImprovementActual),
+            new(MetricKeys.TrainImprovementExpected, r.Policy.ImprovementExpected),
+            new(MetricKeys.TrainLineSearchSuccess, r.Policy.LineSearchSuccess ? 1 : 0),
+            new(MetricKeys.TrainLineSearchSteps, r.Policy.LineSearchSteps),
+            new(MetricKeys.TrainExplainedVariance, r.ExplainedVariance),
+            new(MetricKeys.TimeStepsPerSecond, r.StepsPerSecond),
+        };
+        if (!double.IsNaN(r.Std)) row.Add(new(MetricKeys.TrainStd, r.Std));
+        if (r.EvalReturnMean is { } m) row.Add(new(MetricKeys.EvalReturnMean, m));
+        if (r.EvalReturnStd is { } s) row.Add(new(MetricKeys.EvalReturnStd, s));
+        _metrics.Write(r.TotalSteps, row);
+    }
+}

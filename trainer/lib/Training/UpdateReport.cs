@@ -1,0 +1,17 @@
+using TrpoEdge.Trainer.Algorithms;
+
+namespace TrpoEdge.Trainer.Training;
+
+/// <summary>What one training iteration did, for the console and the metrics sinks.</summary>
+public sealed record UpdateReport(
+    int Update,
+    long TotalSteps,
+    double EpisodeReturnMean,
+    double EpisodeLengthMean,
+    PolicyStepReport Policy,
+    double ValueLoss,
+    double ExplainedVariance,
+    double Std,
+    double StepsPerSecond,
+    double? EvalReturnMean,
+    double? EvalReturnStd);
