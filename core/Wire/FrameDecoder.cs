@@ -22,7 +22,7 @@ public sealed class FrameDecoder
     /// (returns true; <paramref name="input"/> is advanced past it) or the input is used up
     /// (returns false; a partial frame is kept for the next call). The frame is valid until the
     /// next call on this decoder.</summary>
-    public bool TryDecode(ref ReadOnlySpan<byte> input, out Frame frame)
+    public bool TryDecode(scoped ref ReadOnlySpan<byte> input, out Frame frame)
     {
         while (!input.IsEmpty)
         {

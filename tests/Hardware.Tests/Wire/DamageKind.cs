@@ -1,0 +1,9 @@
+namespace TrpoEdge.Hardware.Tests.Wire;
+
+public enum DamageKind
+{
+    None,
+    BitFlips,
+    TruncateEnd,
+    TruncateStart,
+}
