@@ -58,6 +58,11 @@ public sealed record PolicyCheckpoint
     public static PolicyCheckpoint Load(string path) =>
         FromContent(SafeTensors.Read(path), what => new InvalidDataException($"Checkpoint '{path}' is invalid: {what}."));
 
+    /// <summary>Validates checkpoint bytes received other than from a file (e.g. a message); <paramref name="source"/>
+    /// names them in errors.</summary>
+    public static PolicyCheckpoint Parse(ReadOnlySpan<byte> bytes, string source) =>
+        FromContent(SafeTensors.Parse(bytes, source), what => new InvalidDataException($"Checkpoint '{source}' is invalid: {what}."));
+
     public static string Sha256Of(string path) => Sha256Hex.OfFile(path);
 
     /// <summary>The file content <see cref="Save"/> would write.</summary>

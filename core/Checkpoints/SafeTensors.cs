@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Unicode;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -115,6 +116,9 @@ public static class SafeTensors
         ReadOnlySpan<byte> header = file.Slice(8, (int)n);
         ReadOnlySpan<byte> buffer = file[(8 + (int)n)..];
 
+        // JsonDocument accepts invalid UTF-8 inside strings and only fails when a name is decoded; check up front.
+        if (!Utf8.IsValid(header))
+            throw Bad(source, "the header is not valid UTF-8");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header.ToArray()); }
         catch (JsonException e) { throw Bad(source, $"the header is not valid JSON ({e.Message})"); }
@@ -165,8 +169,14 @@ public static class SafeTensors
         if (offsets[1] < offsets[0])
             throw Bad(source, $"tensor '{name}' has data_offsets [{offsets[0]}, {offsets[1]}] with end before begin");
         long count;
-        try { count = Tensor.ElementCountOf(shape, name); }
+        try
+        {
+            count = Tensor.ElementCountOf(shape, name);
+            // The byte count must fit too: shape [2^61] of F64 would otherwise wrap to 0 bytes.
+            _ = checked(count * DTypes.SizeOf(dtype));
+        }
         catch (ArgumentException e) { throw Bad(source, e.Message); }
+        catch (OverflowException) { throw Bad(source, $"tensor '{name}' shape {Tensor.FormatShape(shape)} of {dtName} needs more bytes than fit in 64 bits"); }
         return new HeaderEntry(name, dtype, shape, offsets[0], offsets[1], count, headerIndex);
     }
 

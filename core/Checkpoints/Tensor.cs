@@ -16,7 +16,9 @@ public sealed class Tensor
             throw new ArgumentException($"\"{SafeTensors.MetadataKey}\" is reserved for metadata and cannot name a tensor.", nameof(name));
         _ = DTypes.SizeOf(dtype);
         long count = ElementCountOf(shape, name);
-        long expected = checked(count * DTypes.SizeOf(dtype));
+        long expected;
+        try { expected = checked(count * DTypes.SizeOf(dtype)); }
+        catch (OverflowException) { throw new ArgumentException($"Tensor '{name}' shape {FormatShape(shape)} needs more bytes than fit in 64 bits.", nameof(shape)); }
         if (data.LongLength != expected)
             throw new ArgumentException(
                 $"Tensor '{name}' of {DTypes.Name(dtype)} with shape {FormatShape(shape)} needs {expected} bytes; got {data.LongLength}.", nameof(data));

@@ -83,7 +83,11 @@ public sealed record SpaceSpec
             case "discrete":
                 return Discrete(o["n"]?.GetValue<int>() ?? throw new FormatException($"Discrete space lacks \"n\": {json}"));
             case "box":
-                return Box(ReadFloats(o, "low", json), ReadFloats(o, "high", json));
+                SpaceSpec box = Box(ReadFloats(o, "low", json), ReadFloats(o, "high", json));
+                // "shape" is redundant with the bounds (kept for human readers); if present it must agree.
+                if (o["shape"] is JsonNode shape && (shape is not JsonArray { Count: 1 } s || s[0]?.GetValue<int>() != box.Size))
+                    throw new FormatException($"Box \"shape\" {shape.ToJsonString()} disagrees with its {box.Size} bounds; a box is one-dimensional here: [{box.Size}]. {json}");
+                return box;
             default:
                 throw new FormatException($"Unknown space kind \"{kind}\" (expected \"box\" or \"discrete\"): {json}");
         }

@@ -285,6 +285,31 @@ public sealed class PolicyCheckpointTests
         Assert.Equal([path], Directory.GetFiles(dir.Path));
     }
 
+    [Fact]
+    public void Random_corruption_of_a_checkpoint_is_refused_with_InvalidDataException_never_a_crash()
+    {
+        byte[] good = Continuous().ToBytes();
+        int headerEnd = 8 + (int)BitConverter.ToUInt64(good, 0);
+        var rng = new Xoshiro256(5);
+        const string jsonish = "0123456789.-e\"{}[],: abfinlrstx";
+        int refused = 0;
+        for (int trial = 0; trial < 1500; trial++)
+        {
+            byte[] file = (byte[])good.Clone();
+            // Aim at the header, where metadata and shapes live; data bytes only change values.
+            int at = 8 + (int)(rng.NextUInt64() % (ulong)(headerEnd - 8));
+            file[at] = (byte)jsonish[(int)(rng.NextUInt64() % (ulong)jsonish.Length)];
+            try
+            {
+                PolicyCheckpoint loaded = PolicyCheckpoint.Parse(file, "fuzz");
+                // Whatever still loads must save again (the loader and saver agree on validity).
+                loaded.ToBytes();
+            }
+            catch (InvalidDataException) { refused++; }
+        }
+        Assert.InRange(refused, 500, 1500);
+    }
+
     [PythonFact]
     public void An_independent_python_reader_finds_every_tensor_where_the_header_says()
     {

@@ -193,6 +193,40 @@ public sealed class SafeTensorsTests
         Assert.Contains("'w'", e.Message);
     }
 
+    [Fact]
+    public void A_shape_whose_byte_count_overflows_is_refused_not_wrapped()
+    {
+        // 2^61 doubles are 2^64 bytes, which wraps to 0 in unsigned 64-bit arithmetic and would match [0, 0].
+        var e = Rejects(RawFile("{\"a\":{\"dtype\":\"F64\",\"shape\":[2305843009213693952],\"data_offsets\":[0,0]}}", []));
+        Assert.Contains("'a'", e.Message);
+        Assert.Contains("64 bits", e.Message);
+    }
+
+    [Fact]
+    public void Random_corruption_is_either_read_or_refused_with_InvalidDataException_never_a_crash()
+    {
+        byte[] good = SafeTensors.Serialize(
+            [Tensor.F32("w", [3, 2], [1, 2, 3, 4, 5, 6]), Tensor.I64("n", [1], [9]), Tensor.F64("e", [0], [])],
+            new Dictionary<string, string> { ["k"] = "v" });
+        var rng = new TrpoEdge.Core.Randomness.Xoshiro256(77);
+        int refused = 0;
+        for (int trial = 0; trial < 3000; trial++)
+        {
+            byte[] file = (byte[])good.Clone();
+            int edits = 1 + (int)(rng.NextUInt64() % 4);
+            for (int k = 0; k < edits; k++)
+            {
+                int at = (int)(rng.NextUInt64() % (ulong)file.Length);
+                // Mostly printable JSON-ish bytes so many mutations survive the JSON parser and reach the checks.
+                file[at] = (rng.NextUInt64() % 2 == 0) ? (byte)"0123456789[]{},:\" -"[(int)(rng.NextUInt64() % 16)] : (byte)rng.NextUInt64();
+            }
+            if (rng.NextUInt64() % 8 == 0) file = file[..(int)(rng.NextUInt64() % (ulong)file.Length)];
+            try { SafeTensors.Parse(file, "fuzz"); }
+            catch (InvalidDataException) { refused++; }
+        }
+        Assert.InRange(refused, 1000, 3000);
+    }
+
     [PythonFact]
     public void An_independent_python_reader_parses_our_file_and_sees_the_same_values()
     {

@@ -39,6 +39,7 @@ public sealed class SpaceSpecTests
     [InlineData("[1]", "must be a JSON object")]
     [InlineData("{\"kind\":\"tuple\"}", "Unknown space kind")]
     [InlineData("{\"kind\":5}", "wrong type")]
+    [InlineData("{\"kind\":\"box\",\"shape\":[2],\"low\":[0],\"high\":[1]}", "disagrees")]
     [InlineData("{\"kind\":\"discrete\",\"n\":\"two\"}", "wrong type")]
     [InlineData("{\"kind\":\"box\",\"low\":[0]}", "lacks \"high\"")]
     [InlineData("{\"kind\":\"box\",\"low\":[\"nan\"],\"high\":[1]}", "expected a number")]
