@@ -16,10 +16,13 @@ namespace TrpoEdge.Sim;
 /// run on the caller's thread, where the hand-over would cost more than it saves.</para></summary>
 public sealed class VectorEnv : IDisposable, IParallelWork
 {
-    /// <summary>Work per batch step (in Stopwatch ticks of single-threaded stepping) above which the pool is used.
-    /// About 20 µs: a pool hand-over costs a few µs on a busy two-core machine (see bench `sim`).</summary>
+    /// <summary>Serial work per batch step (Stopwatch ticks) below which the pool is not even tried: about 20 µs,
+    /// several times a pool hand-over. Above it the pool is used only if it measured faster.</summary>
     internal static readonly long ParallelThresholdTicks = Stopwatch.Frequency / 50_000;
-    private const int CalibrationSteps = 8;
+    // Steps 0..Warmup-1 warm up (JIT, caches); the next Probe steps run serially and the Probe after that on
+    // the pool, timed; the faster mode is kept until Recalibrate steps have passed, then measured again
+    // (the machine's load changes; results never depend on the mode).
+    private const int Warmup = 4, Probe = 8, Recalibrate = 20_000;
 
     private readonly IEnv[] _envs;
     private readonly PendulumEnv[]? _pendulums;
@@ -27,9 +30,10 @@ public sealed class VectorEnv : IDisposable, IParallelWork
     private readonly int _obsSize, _actSize;
     private readonly int _discreteN; // 0 for a box action space
     private readonly WorkerPool? _pool;
-    private int _calibrated;      // serial steps timed so far
-    private long _calibrationTicks;
+    private int _stepsSinceCalibration;
+    private long _serialTicks, _pooledTicks;
     private bool _parallel;
+    private bool _forced;
     private bool _started;
 
     // The current Step's spans, as pointers, for the worker threads (valid only inside Step).
@@ -109,28 +113,47 @@ public sealed class VectorEnv : IDisposable, IParallelWork
             _pActions = pa; _pObs = po; _pFinal = pf; _pRewards = pr; _pTerminated = pt; _pTruncated = pu;
             try
             {
-                if (_parallel && _pool is not null)
-                {
-                    _pool.Run(this);
-                }
-                else if (_calibrated < CalibrationSteps && _pool is not null)
-                {
-                    long t0 = Stopwatch.GetTimestamp();
-                    StepRange(0, n);
-                    _calibrationTicks += Stopwatch.GetTimestamp() - t0;
-                    if (++_calibrated == CalibrationSteps)
-                        _parallel = _calibrationTicks / CalibrationSteps > ParallelThresholdTicks;
-                }
-                else
-                {
-                    StepRange(0, n);
-                }
+                if (_pool is null) StepRange(0, n);
+                else if (_forced) _pool.Run(this);
+                else StepMeasured(n);
             }
             finally
             {
                 _pActions = null; _pObs = null; _pFinal = null; _pRewards = null; _pTerminated = null; _pTruncated = null;
             }
         }
+    }
+
+    /// <summary>Runs one step serially or on the pool, timing the probe windows that choose between them.</summary>
+    private void StepMeasured(int n)
+    {
+        int k = _stepsSinceCalibration++;
+        if (k < Warmup || k >= Warmup + 2 * Probe)
+        {
+            if (_parallel) _pool!.Run(this); else StepRange(0, n);
+            if (k >= Recalibrate) { _stepsSinceCalibration = 0; _serialTicks = _pooledTicks = 0; }
+            return;
+        }
+        long t0 = Stopwatch.GetTimestamp();
+        if (k < Warmup + Probe)
+        {
+            StepRange(0, n);
+            _serialTicks += Stopwatch.GetTimestamp() - t0;
+        }
+        else
+        {
+            _pool!.Run(this);
+            _pooledTicks += Stopwatch.GetTimestamp() - t0;
+            if (k == Warmup + 2 * Probe - 1)
+                _parallel = _serialTicks > Probe * ParallelThresholdTicks && _pooledTicks < _serialTicks;
+        }
+    }
+
+    /// <summary>Tests: always use the pool (when there is one), skipping the timing probe.</summary>
+    internal bool ForceParallel
+    {
+        get => _forced;
+        set { _forced = value && _pool is not null; _parallel = _forced; }
     }
 
     void IParallelWork.Execute(int part, int parts)

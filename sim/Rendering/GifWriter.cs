@@ -16,7 +16,7 @@ internal static class GifWriter
         w.Write("GIF89a"u8);
         w.Write((ushort)width);
         w.Write((ushort)height);
-        w.Write((byte)(0x80 | ((bits - 1) << 4) | (bits - 1))); // global table, colour resolution, table size
+        w.Write((byte)(0x80 | 0x70 | (bits - 1))); // global table, 8-bit colour resolution, table size
         w.Write((byte)0); // background colour index
         w.Write((byte)0); // pixel aspect ratio: unspecified
         w.Write(paletteRgb);

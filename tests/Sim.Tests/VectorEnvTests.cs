@@ -1,0 +1,129 @@
+namespace TrpoEdge.Sim.Tests;
+
+public sealed class VectorEnvTests
+{
+    private static (float[] Obs, double[] Rew, bool[] Term, bool[] Trunc, float[] Final) Buffers(VectorEnv v) =>
+        (new float[v.Count * v.ObsSize], new double[v.Count], new bool[v.Count], new bool[v.Count], new float[v.Count * v.ObsSize]);
+
+    [Fact]
+    public void Env_i_is_reset_with_seed_plus_i_and_exposes_the_shared_spaces()
+    {
+        using var vec = new VectorEnv(_ => new PendulumEnv(), 3, threads: 1);
+        Assert.Equal(3, vec.Count);
+        Assert.Equal(3, vec.ObsSize);
+        Assert.Equal(1, vec.ActSize);
+        Assert.Equal("Box(1)[-2;2]", vec.ActionSpace.Describe());
+        var obs = new float[9];
+        vec.Reset(100, obs);
+        for (int i = 0; i < 3; i++)
+        {
+            var single = new float[3];
+            new PendulumEnv().Reset(100 + (ulong)i, single);
+            Assert.Equal(single, obs.AsSpan(3 * i, 3).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_truncated_pendulum_is_reset_in_the_same_step_with_its_last_observation_in_finalObs(int threads)
+    {
+        using var vec = new VectorEnv(_ => new PendulumEnv(), 4, threads);
+        var singles = Enumerable.Range(0, 4).Select(_ => new PendulumEnv()).ToArray();
+        var (obs, rew, term, trunc, final) = Buffers(vec);
+        vec.Reset(7, obs);
+        var so = new float[3];
+        for (int i = 0; i < 4; i++) singles[i].Reset(7 + (ulong)i, so);
+        var actions = new float[4];
+        for (int t = 1; t <= 201; t++)
+        {
+            for (int i = 0; i < 4; i++) actions[i] = (float)Math.Sin(t * 0.1 + i);
+            vec.Step(actions, obs, rew, term, trunc, final);
+            for (int i = 0; i < 4; i++)
+            {
+                var r = singles[i].Step([actions[i]], so);
+                Assert.Equal(r.Reward, rew[i]);
+                Assert.False(term[i]);
+                Assert.Equal(t == 200, trunc[i]);
+                Assert.Equal(so, final.AsSpan(3 * i, 3).ToArray()); // finalObs: what the step produced
+                if (r.Truncated) singles[i].Reset(null, so);   // same stream: the env's own generator continues
+                Assert.Equal(so, obs.AsSpan(3 * i, 3).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void A_terminated_cartpole_is_autoreset_while_the_others_continue()
+    {
+        using var vec = new VectorEnv(_ => new CartPoleEnv(), 2, threads: 1);
+        var (obs, rew, term, trunc, final) = Buffers(vec);
+        vec.Reset(1, obs);
+        ((CartPoleEnv)vec[0]).SetState(2.399, 1.0, 0, 0);
+        vec.Step([1f, 0f], obs, rew, term, trunc, final);
+        Assert.True(term[0]);
+        Assert.False(term[1]);
+        Assert.Equal(1.0, rew[0]);
+        Assert.True(final[0] > 2.4f);                       // the terminal observation
+        Assert.InRange(obs[0], -0.05f, 0.05f);              // the new episode's first
+        Assert.Equal(final.AsSpan(4, 4).ToArray(), obs.AsSpan(4, 4).ToArray());
+        Assert.Equal(0, ((CartPoleEnv)vec[0]).SaveState().Values[4]); // step counter restarted
+    }
+
+    [Fact]
+    public void A_bad_action_names_the_env_and_steps_no_env()
+    {
+        using var vec = new VectorEnv(_ => new CartPoleEnv(), 3, threads: 1);
+        var (obs, rew, term, trunc, final) = Buffers(vec);
+        vec.Reset(1, obs);
+        var before = Enumerable.Range(0, 3).Select(i => vec[i].SaveState().Values.ToArray()).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => vec.Step([1f, 0f, 2f], obs, rew, term, trunc, final));
+        Assert.Contains("env 2", e.Message);
+        Assert.Contains("2", e.Message);
+        for (int i = 0; i < 3; i++) Assert.Equal(before[i], vec[i].SaveState().Values.ToArray());
+        Assert.Throws<ArgumentException>(() => vec.Step([1f, 0f], obs, rew, term, trunc, final));
+    }
+
+    [Theory]
+    [InlineData("Pendulum-v1")]
+    [InlineData("Acrobot-v1")]
+    public void The_worker_pool_gives_the_same_results_as_one_thread(string id)
+    {
+        const int n = 64;
+        using var serial = new VectorEnv(_ => EnvRegistry.Make(id), n, threads: 1);
+        using var pooled = new VectorEnv(_ => EnvRegistry.Make(id), n, threads: 2);
+        pooled.ForceParallel = true;
+        var a = Buffers(serial); var b = Buffers(pooled);
+        serial.Reset(3, a.Obs); pooled.Reset(3, b.Obs);
+        var actions = new float[n];
+        bool discrete = serial.ActionSpace is Spaces.DiscreteSpace;
+        for (int t = 0; t < 520; t++)
+        {
+            for (int i = 0; i < n; i++) actions[i] = discrete ? (t + i) % 3 : (float)Math.Cos(t * 0.05 + i);
+            serial.Step(actions, a.Obs, a.Rew, a.Term, a.Trunc, a.Final);
+            pooled.Step(actions, b.Obs, b.Rew, b.Term, b.Trunc, b.Final);
+            Assert.Equal(a.Obs, b.Obs); Assert.Equal(a.Rew, b.Rew); Assert.Equal(a.Final, b.Final);
+            Assert.Equal(a.Term, b.Term); Assert.Equal(a.Trunc, b.Trunc);
+        }
+        Assert.True(pooled.IsParallel);
+    }
+
+    [Fact]
+    public void Environments_with_different_spaces_cannot_share_a_vector()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new VectorEnv(i => i == 0 ? new PendulumEnv() : new MountainCarContinuousEnv(), 2));
+        Assert.Contains("env 1", e.Message);
+    }
+
+    [Fact]
+    public void Stepping_allocates_nothing()
+    {
+        using var vec = new VectorEnv(_ => new RigEnv(TestRigs.DirectDrive.WithOverride("delay_steps", 1)), 8, threads: 1);
+        var (obs, rew, term, trunc, final) = Buffers(vec);
+        var actions = new float[8];
+        vec.Reset(1, obs);
+        for (int i = 0; i < 300; i++) vec.Step(actions, obs, rew, term, trunc, final);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) vec.Step(actions, obs, rew, term, trunc, final);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
