@@ -76,7 +76,10 @@ public sealed class TrainingRun
             if (o.EvalEvery > 0 && update % o.EvalEvery == 0 && !last)
             {
                 (evalMean, evalStd) = Statistics.MeanStd(evaluator.Run(o.EvalEpisodes, EvalSeed(o)));
-                if (ReportThreshold is { } threshold && crossed is null && evalMean >= threshold) crossed = _agent.TotalSteps;
+                // A few episodes can cross by luck; confirm with the full final-evaluation count before reporting.
+                if (ReportThreshold is { } threshold && crossed is null && evalMean >= threshold
+                    && Statistics.MeanStd(evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o))).Mean >= threshold)
+                    crossed = _agent.TotalSteps;
             }
 
             var report = new UpdateReport(update, _agent.TotalSteps, collector.Tracker.MeanReturn, collector.Tracker.MeanLength,

@@ -1,0 +1,46 @@
+using Spectre.Console;
+using TrpoEdge.Trainer.Training;
+
+namespace TrpoEdge.Trainer.Cli;
+
+/// <summary>Shows training progress: a live bar with the key figures on a terminal, one line every few updates when
+/// the output is redirected (CI logs, pipes).</summary>
+internal static class ConsoleProgress
+{
+    public static async Task<TrainingResult> Run(TrainingRun run, TrainingOptions options, long startSteps, CancellationToken cancellation)
+    {
+        if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
+        {
+            int every = Math.Max(1, (int)(options.TotalSteps / options.BatchSize / 20));
+            run.Updated += r =>
+            {
+                if (r.Update % every == 0 || r.EvalReturnMean is not null) Console.WriteLine(Line(r, options));
+            };
+            return await Task.Run(() => run.Run(cancellation), CancellationToken.None);
+        }
+
+        TrainingResult? result = null;
+        await AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("starting", maxValue: options.TotalSteps);
+                task.Value = startSteps;
+                run.Updated += r =>
+                {
+                    task.Value = Math.Min(r.TotalSteps, options.TotalSteps);
+                    task.Description = Markup.Escape(Line(r, options));
+                };
+                result = await Task.Run(() => run.Run(cancellation), CancellationToken.None);
+                task.Value = options.TotalSteps;
+            });
+        return result!;
+    }
+
+    private static string Line(UpdateReport r, TrainingOptions o)
+    {
+        string eval = r.EvalReturnMean is { } e ? $" eval {e:F1}" : "";
+        return $"step {r.TotalSteps,9:N0}/{o.TotalSteps:N0} return {r.EpisodeReturnMean,8:F1}{eval} kl {r.Policy.Kl:F4} ls {(r.Policy.LineSearchSuccess ? "ok" : "fail")} ev {r.ExplainedVariance:F2} {r.StepsPerSecond:N0} steps/s";
+    }
+}

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using Spectre.Console;
+using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Exporter;
+using TrpoEdge.Sim;
+using TrpoEdge.Trainer.Metrics;
+using TrpoEdge.Trainer.Training;
+
+namespace TrpoEdge.Trainer.Cli;
+
+/// <summary>`trainer train`: runs TRPO on a simulated environment, writing checkpoints, TensorBoard/CSV metrics,
+/// a learning-curve SVG and the exported policy.onnx into the run directory.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var env = new Option<string>("--env") { Description = "Environment id (Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0) or a rig file such as hardware/rigs/direct-drive.yaml.", DefaultValueFactory = _ => "Pendulum-v1" };
+        var config = new Option<string?>("--config") { Description = "RL-Zoo-style YAML hyperparameter file. Default: configs/<env>.yml shipped with the trainer, if there is one." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed for networks, exploration noise and environments (default 0)." };
+        var totalSteps = new Option<long?>("--total-steps") { Description = "Environment steps to train for (a resumed run counts its earlier steps)." };
+        var nEnvs = new Option<int?>("--n-envs") { Description = "Environments stepped in parallel per rollout." };
+        var output = new Option<string?>("--out") { Description = "Run directory. Default: runs/<env>-seed<N>." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (.safetensors): networks, normaliser, critic optimiser and step count." };
+        var set = new Option<string[]>("--set") { Description = "Override a config setting, e.g. --set gamma=0.9 --set target_kl=0.02 (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
+        var threshold = new Option<double?>("--threshold") { Description = "Report the step at which the deterministic evaluation first reaches this return (default: the environment's usual threshold)." };
+        var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the final checkpoint." };
+        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport };
+        command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
+        {
+            TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), parse.GetValue(set) ?? [],
+                parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
+            string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(options.EnvId)}-seed{options.Seed}");
+            return Run(options, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
+        }));
+        return command;
+    }
+
+    internal static TrainingOptions ResolveOptions(string envId, string? configPath, IEnumerable<string> overrides, ulong? seed, long? totalSteps, int? nEnvs)
+    {
+        var options = new TrainingOptions { EnvId = envId };
+        string shipped = Path.Combine(AppContext.BaseDirectory, "configs", SafeName(envId) + ".yml");
+        if (configPath is not null) options = TrainingConfig.Load(configPath, envId, options);
+        else if (File.Exists(shipped)) options = TrainingConfig.Load(shipped, envId, options);
+        options = OverrideParser.Apply(options, overrides);
+        if (seed is { } s) options = options with { Seed = s };
+        if (totalSteps is { } t) options = options with { TotalSteps = t };
+        if (nEnvs is { } n) options = options with { NumEnvs = n };
+        options.Validate();
+        return options;
+    }
+
+    internal static double? DefaultThreshold(string envId) => envId switch
+    {
+        "Pendulum-v1" => -200,
+        "CartPole-v1" => 500,
+        "Acrobot-v1" => -100,
+        "MountainCarContinuous-v0" => 90,
+        _ => null,
+    };
+
+    internal static string SafeName(string envId) =>
+        string.Concat(Path.GetFileNameWithoutExtension(envId).Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
+
+    private static async Task<int> Run(TrainingOptions options, string runDir, string? resumePath, double? threshold, bool export, CancellationToken cancellation)
+    {
+        IEnv probe = EnvRegistry.Make(options.EnvId);
+        Agent agent;
+        if (resumePath is not null)
+        {
+            PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(resumePath);
+            if (checkpoint.EnvId != probe.Id)
+                throw new ArgumentException($"--resume {resumePath} was trained on {checkpoint.EnvId}, not {probe.Id}; pass --env {checkpoint.EnvId}.");
+            agent = Agent.FromCheckpoint(checkpoint, options);
+            agent.ParentSha256 = PolicyCheckpoint.Sha256Of(resumePath);
+        }
+        else
+        {
+            agent = Agent.Create(options, probe.Id, SpaceConversion.ToSpec(probe.ObservationSpace), SpaceConversion.ToSpec(probe.ActionSpace), probe.ControlPeriod);
+        }
+
+        Directory.CreateDirectory(runDir);
+        using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
+        var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold };
+        AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}) → {runDir}");
+
+        TrainingResult result = await ConsoleProgress.Run(run, options, agent.TotalSteps, cancellation);
+
+        WriteLearningCurve(metrics, runDir, probe.Id, threshold);
+        string? onnx = null;
+        if (export)
+        {
+            onnx = Path.Combine(runDir, "policy.onnx");
+            PolicyExporter.Export(result.CheckpointPath, onnx);
+        }
+        PrintSummary(result, threshold, runDir, onnx);
+        return result.Cancelled ? 130 : 0;
+    }
+
+    private static void WriteLearningCurve(MetricsLogger metrics, string runDir, string envId, double? threshold)
+    {
+        var series = new List<PlotSeries>();
+        foreach (string key in new[] { MetricKeys.RolloutEpReturnMean, MetricKeys.EvalReturnMean })
+        {
+            var points = metrics.History(key).Where(p => double.IsFinite(p.Value)).ToList();
+            if (points.Count > 0) series.Add(new PlotSeries(key, points));
+        }
+        if (series.Count > 0) LearningCurvePlot.WriteSvg(Path.Combine(runDir, "learning_curve.svg"), series, $"TRPO on {envId}", "return", threshold);
+    }
+
+    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx)
+    {
+        var table = new Table().AddColumn("result").AddColumn("value");
+        table.AddRow("status", r.Cancelled ? "[yellow]cancelled (checkpoint saved)[/]" : "[green]finished[/]");
+        table.AddRow("environment steps", $"{r.TotalSteps:N0} in {r.Updates} updates");
+        table.AddRow("wall time", $"{r.Elapsed.TotalSeconds:F1} s ({r.TotalSteps / Math.Max(1e-9, r.Elapsed.TotalSeconds):N0} steps/s incl. evaluation)");
+        table.AddRow($"deterministic return ({r.FinalEpisodes} episodes)", $"{r.FinalReturnMean:F1} ± {r.FinalReturnStd:F1}");
+        if (threshold is { } t)
+            table.AddRow($"first reached {t}", r.StepsWhenThresholdCrossed is { } s ? $"at {s:N0} steps" : "[yellow]not reached[/]");
+        table.AddRow("checkpoint", Markup.Escape($"{r.CheckpointPath} (sha256 {r.CheckpointSha256[..12]}…)"));
+        if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
+        table.AddRow("metrics", Markup.Escape($"{runDir}/metrics.csv, TensorBoard events, learning_curve.svg"));
+        AnsiConsole.Write(table);
+    }
+}
