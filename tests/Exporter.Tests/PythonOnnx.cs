@@ -19,24 +19,32 @@ internal static class PythonOnnx
         return code == 0 && stdout.Trim() == "ok" ? "" : $"exit {code}: {stderr}{stdout}";
     }
 
-    /// <summary>The model as the official protobuf schema reads it back.</summary>
+    /// <summary>The model as the official protobuf schema reads it back, plus the full checker's verdict
+    /// under "check" ("ok" or the complaint): one interpreter start per model keeps the tests fast.</summary>
     public static JsonElement Describe(string onnxPath)
     {
         const string script = """
-import onnx, sys, json
+import onnx, sys, json, math
 from onnx import numpy_helper
 m = onnx.load(sys.argv[1])
+try:
+    onnx.checker.check_model(m, full_check=True)
+    check = "ok"
+except Exception as e:
+    check = type(e).__name__ + ": " + str(e)
 def vi(v):
     t = v.type.tensor_type
     return {"name": v.name, "elem_type": t.elem_type,
             "shape": [d.dim_param if d.HasField("dim_param") else d.dim_value for d in t.shape.dim]}
 out = {
+  "check": check,
+  "reserialized_identical": m.SerializeToString() == open(sys.argv[1], "rb").read(),
   "ir_version": m.ir_version, "producer_name": m.producer_name, "model_version": m.model_version,
   "opset": [[o.domain, o.version] for o in m.opset_import],
   "metadata": {p.key: p.value for p in m.metadata_props},
   "inputs": [vi(v) for v in m.graph.input], "outputs": [vi(v) for v in m.graph.output],
   "ops": [n.op_type for n in m.graph.node],
-  "initializers": {t.name: {"dims": list(t.dims), "values": numpy_helper.to_array(t).astype(float).ravel().tolist()} for t in m.graph.initializer},
+  "initializers": {t.name: {"dims": list(t.dims), "values": [v if math.isfinite(v) else str(v) for v in numpy_helper.to_array(t).astype(float).ravel().tolist()]} for t in m.graph.initializer},
 }
 print(json.dumps(out))
 """;
