@@ -67,7 +67,6 @@ internal sealed class StoreWriterThread : IDisposable
     /// <summary>Runs until the channel is completed and drained. Throws what went wrong; the caller records it.</summary>
     public void Run()
     {
-        Task<bool>? pendingWait = null;
         try
         {
             while (true)
@@ -78,21 +77,18 @@ internal sealed class StoreWriterThread : IDisposable
                     if (_batchSteps >= _batchSize) Commit();
                     continue;
                 }
-                // Nothing to read: wait for more, but never past the open batch's deadline.
-                pendingWait ??= _reader.WaitToReadAsync().AsTask();
                 if (_inTransaction)
                 {
-                    long remaining = _deadline - Stopwatch.GetTimestamp();
-                    int ms = remaining <= 0 ? 0 : (int)Math.Min(int.MaxValue, (remaining * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
-                    if (ms == 0 || !pendingWait.Wait(ms))
-                    {
-                        Commit();
-                        continue;
-                    }
+                    // A batch is open and the channel is empty: poll until more arrives or the batch's deadline passes.
+                    // Polling rather than a timed wait on WaitToReadAsync keeps this thread from allocating a Task per
+                    // step at control-loop rates (garbage here means collections that pause the control loop too).
+                    if (Stopwatch.GetTimestamp() >= _deadline) Commit();
+                    else if (_reader.Completion.IsCompleted) break;
+                    else Thread.Sleep(1);
+                    continue;
                 }
-                bool more = pendingWait.GetAwaiter().GetResult();
-                pendingWait = null;
-                if (!more) break;
+                // Idle with everything committed: block until the next message (one wait per batch, not per step).
+                if (!_reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult()) break;
             }
             if (_inTransaction) Commit();
         }
