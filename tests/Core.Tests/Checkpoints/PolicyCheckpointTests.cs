@@ -134,6 +134,25 @@ public sealed class PolicyCheckpointTests
     }
 
     [Fact]
+    public void A_linear_policy_without_hidden_layers_round_trips()
+    {
+        var rng = new Xoshiro256(4);
+        var linear = Continuous() with
+        {
+            Hidden = [],
+            PolicyLayers = Layers(rng, 3, [], 1),
+            ValueLayers = Layers(rng, 3, [], 1),
+            ValueOptimizer = new AdamState(0, new float[4], new float[4]),
+        };
+        using var dir = new TempDir();
+        string sha = linear.Save(dir.File("l.safetensors"));
+        Assert.Equal("", SafeTensors.Read(dir.File("l.safetensors")).Metadata["hidden"]);
+        PolicyCheckpoint loaded = PolicyCheckpoint.Load(dir.File("l.safetensors"));
+        AssertSame(linear, loaded);
+        Assert.Equal(sha, loaded.Save(dir.File("l2.safetensors")));
+    }
+
+    [Fact]
     public void The_file_holds_the_contract_tensor_names_and_shapes()
     {
         using var dir = new TempDir();
