@@ -28,7 +28,6 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
 
     // Control-loop state: touched only by the caller's thread.
     private long _sequence;
-    private long _nextEpisodeId;
     private long _openEpisode = -1;
     private int _t;
     private int _episodeIndex;
@@ -40,13 +39,12 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
     private long _transactions;
     private int _disposed;
 
-    private TrajectoryWriter(string path, SqliteConnection connection, long runId, long firstEpisodeId,
+    private TrajectoryWriter(string path, SqliteConnection connection, long runId,
         int obsSize, int actSize, TrajectoryWriterOptions options)
     {
         _path = path;
         _connection = connection;
         RunId = runId;
-        _nextEpisodeId = firstEpisodeId;
         _obsSize = obsSize;
         _actSize = actSize;
         // A slot stays in use from the moment the loop fills it until the writer thread has bound it. At most
@@ -70,8 +68,8 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         thread.Start();
     }
 
-    /// <summary>Opens (or creates) the store at <paramref name="path"/> and starts a new run in it. One writer per
-    /// file at a time; readers may read concurrently.</summary>
+    /// <summary>Opens (or creates) the store at <paramref name="path"/> and starts a new run in it. Readers, and other
+    /// writers (each with its own run), may use the file at the same time.</summary>
     public static TrajectoryWriter Open(string path, RunInfo run, TrajectoryWriterOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -94,7 +92,7 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         {
             connection.Open();
             StoreSchema.EnsureWritable(connection, full);
-            long runId, firstEpisode;
+            long runId;
             using (var tx = connection.BeginTransaction(deferred: false))
             {
                 using var insert = connection.CreateCommand();
@@ -117,13 +115,9 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
                 insert.Parameters.AddWithValue("$period", (object?)run.ControlPeriod ?? DBNull.Value);
                 insert.Parameters.AddWithValue("$notes", (object?)run.Notes ?? DBNull.Value);
                 runId = (long)insert.ExecuteScalar()!;
-                using var max = connection.CreateCommand();
-                max.Transaction = tx;
-                max.CommandText = "SELECT coalesce(max(id), 0) + 1 FROM episodes;";
-                firstEpisode = (long)max.ExecuteScalar()!;
                 tx.Commit();
             }
-            return new TrajectoryWriter(full, connection, runId, firstEpisode,
+            return new TrajectoryWriter(full, connection, runId,
                 run.ObservationSpace.FlatSize, run.ActionSpace.FlatSize, options);
         }
         catch (SqliteException e)
@@ -157,6 +151,12 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
     /// the writer waits for them. An exception from a handler stops the writer like a disk error.</summary>
     public event Action<long>? Committed;
 
+    /// <summary>Episode ids are <c>run id × 1e9 + index in run</c> (run 3, episode 17: 3000000017), so a writer knows
+    /// its ids without asking the database, and several writers (one per rig, say) can share a file without colliding.</summary>
+    public const long EpisodesPerRun = 1_000_000_000;
+
+    public static long EpisodeId(long runId, int indexInRun) => runId * EpisodesPerRun + indexInRun;
+
     /// <summary>Unix time in nanoseconds, the clock of <see cref="StepRecord.TimestampNs"/>.</summary>
     public static long NowUnixNs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
@@ -167,7 +167,9 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         ThrowIfUnusable();
         if (_openEpisode >= 0)
             throw new InvalidOperationException($"Episode {_openEpisode} is still open with {_t} steps; call EndEpisode before BeginEpisode.");
-        long id = _nextEpisodeId++;
+        if (_episodeIndex >= EpisodesPerRun)
+            throw new InvalidOperationException($"Run {RunId} already has {EpisodesPerRun} episodes, the most one run can hold; open a new writer (a new run).");
+        long id = EpisodeId(RunId, _episodeIndex);
         _openEpisode = id;
         _t = 0;
         _episodeReturn = 0;

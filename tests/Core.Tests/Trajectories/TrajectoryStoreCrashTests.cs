@@ -57,6 +57,7 @@ public sealed class TrajectoryStoreCrashTests
             var e = episodes[k];
             bool last = k == episodes.Count - 1;
             Assert.Equal(k, e.IndexInRun);
+            Assert.Equal(TrajectoryWriter.EpisodeId(run.Id, k), e.Id);
             Assert.Equal(last ? EpisodeStatus.Incomplete : EpisodeStatus.Complete, e.Status);
             if (!last)
             {
@@ -85,7 +86,7 @@ public sealed class TrajectoryStoreCrashTests
         // The killed file is still a writable store: a new run appends after the surviving episodes.
         reader.Dispose();
         using (var writer = TrajectoryWriter.Open(store.Path, StoreFixtures.Pendulum()))
-            Assert.Equal(episodes[^1].Id + 1, writer.BeginEpisode());
+            Assert.Equal(TrajectoryWriter.EpisodeId(run.Id + 1, 0), writer.BeginEpisode());
     }
 
     private static Process StartChild(string storePath)

@@ -44,6 +44,7 @@ public sealed class TrajectoryStoreRoundTripTests
         var episodes = reader.ReadEpisodes().ToList();
         Assert.Equal(2, episodes.Count);
         var e = episodes[0];
+        Assert.Equal(1_000_000_000, firstId); // run 1, episode 0
         Assert.Equal(firstId, e.Id);
         Assert.Equal(0, e.IndexInRun);
         Assert.Equal(EpisodeStatus.Complete, e.Status);
@@ -135,7 +136,7 @@ public sealed class TrajectoryStoreRoundTripTests
     }
 
     [Fact]
-    public void A_second_run_in_the_same_file_gets_its_own_id_and_continues_the_episode_ids()
+    public void A_second_run_in_the_same_file_gets_its_own_run_id_and_episode_id_block()
     {
         using var store = new TempStore();
         using (var writer = TrajectoryWriter.Open(store.Path, StoreFixtures.Pendulum()))
@@ -145,7 +146,7 @@ public sealed class TrajectoryStoreRoundTripTests
         {
             secondRun = writer.RunId;
             long id = writer.BeginEpisode();
-            Assert.Equal(2, id);
+            Assert.Equal(2_000_000_000, id); // run 2, episode 0
             writer.Append(new StepRecord([0.01f, 0.02f, 0.03f, 0.04f], [1f], 1.0, Math.Log(0.5), 0));
             writer.EndEpisode(terminated: true, truncated: false, [0.1f, 0.2f, 0.3f, 0.4f]);
         }
@@ -160,5 +161,29 @@ public sealed class TrajectoryStoreRoundTripTests
         Assert.Equal(4, reader.CountSteps());
         Assert.Equal(1, reader.CountSteps(secondRun));
         Assert.Throws<ArgumentException>(() => reader.ReadEpisodes(99));
+    }
+
+    [Fact]
+    public void Two_writers_on_one_file_at_the_same_time_keep_their_runs_apart()
+    {
+        using var store = new TempStore();
+        var options = new TrajectoryWriterOptions { BatchSize = 16, FlushInterval = TimeSpan.FromMilliseconds(2) };
+        using (var a = TrajectoryWriter.Open(store.Path, StoreFixtures.Pendulum(), options))
+        using (var b = TrajectoryWriter.Open(store.Path, StoreFixtures.Pendulum() with { Plant = "second rig" }, options))
+        {
+            for (int e = 0; e < 6; e++)
+            {
+                StoreFixtures.WriteEpisode(a, e, 50 + e);
+                StoreFixtures.WriteEpisode(b, 100 + e, 70 - e);
+            }
+        }
+        using var reader = TrajectoryReader.Open(store.Path);
+        Assert.Equal(["sim Pendulum-v1 pendulum.mass=1.3", "second rig"], reader.Runs.Select(r => r.Info.Plant));
+        var first = reader.ReadEpisodes(reader.Runs[0].Id).ToList();
+        var second = reader.ReadEpisodes(reader.Runs[1].Id).ToList();
+        Assert.Equal([50, 51, 52, 53, 54, 55], first.Select(e => e.Length));
+        Assert.Equal([70, 69, 68, 67, 66, 65], second.Select(e => e.Length));
+        Assert.Equal([10104f, 10104.125f, 10104.25f], second[1].Observation(4).ToArray()); // episode 101, t 4
+        Assert.All(first.Concat(second), e => Assert.Equal(EpisodeStatus.Complete, e.Status));
     }
 }
