@@ -64,12 +64,28 @@ internal static class StoreSchema
     /// <summary>Creates the schema in an empty file, or checks that an existing file is a store this build can write.</summary>
     public static void EnsureWritable(SqliteConnection connection, string path)
     {
+        // Another writer may hold the write lock for one batch; wait for it rather than fail.
+        Execute(connection, "PRAGMA busy_timeout=10000;");
+        // Identify the file before changing anything in it: a stranger's database must be left exactly as it was.
+        CheckEmptyOrStore(connection, path, null);
         string mode = Scalar<string>(connection, "PRAGMA journal_mode=WAL;");
         if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
             throw new IOException($"Could not switch \"{path}\" to write-ahead logging (journal mode stayed \"{mode}\"); the store needs a local file system that supports shared memory.");
-        Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;");
+        Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
 
+        // Checked again under the write lock: another writer may have created the schema meanwhile.
         using var tx = connection.BeginTransaction(deferred: false);
+        if (CheckEmptyOrStore(connection, path, tx))
+        {
+            Execute(connection, CreateSql, tx);
+            Execute(connection, $"PRAGMA application_id={ApplicationId}; PRAGMA user_version={Version};", tx);
+        }
+        tx.Commit();
+    }
+
+    /// <summary>True for an empty database, false for a store this build can use; throws for anything else.</summary>
+    private static bool CheckEmptyOrStore(SqliteConnection connection, string path, SqliteTransaction? tx)
+    {
         int appId = Scalar<int>(connection, "PRAGMA application_id;", tx);
         int version = Scalar<int>(connection, "PRAGMA user_version;", tx);
         if (appId == 0 && version == 0)
@@ -77,13 +93,10 @@ internal static class StoreSchema
             long tables = Scalar<long>(connection, "SELECT count(*) FROM sqlite_master;", tx);
             if (tables != 0)
                 throw NotAStore(path, $"it is an SQLite database with {tables} schema objects of its own");
-            Execute(connection, CreateSql, tx);
-            Execute(connection, $"PRAGMA application_id={ApplicationId}; PRAGMA user_version={Version};", tx);
-            tx.Commit();
-            return;
+            return true;
         }
         CheckIdentity(path, appId, version);
-        tx.Commit();
+        return false;
     }
 
     /// <summary>Checks a file opened for reading.</summary>

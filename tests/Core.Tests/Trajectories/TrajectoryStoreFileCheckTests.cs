@@ -38,7 +38,10 @@ public sealed class TrajectoryStoreFileCheckTests
             using var cmd = c.CreateCommand();
             cmd.CommandText = "SELECT group_concat(name) FROM sqlite_master";
             Assert.Equal("recipes", cmd.ExecuteScalar());
+            cmd.CommandText = "PRAGMA journal_mode";
+            Assert.Equal("delete", cmd.ExecuteScalar()); // not switched to WAL by the refused writer
         }
+        Assert.Equal(original, File.ReadAllBytes(store.Path));
     }
 
     [Fact]
