@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using System.Globalization;
+using TrpoEdge.Core.Trajectories;
+using TrpoEdge.Runtime.Plants;
+using TrpoEdge.Runtime.Policy;
+
+namespace TrpoEdge.Runtime.Control;
+
+/// <summary>Drives a plant with a policy at a fixed period: observe → act (timed) → safety → step → log →
+/// wait for the next deadline (sleep, then spin for the last fraction of the period). Buffers are allocated
+/// once; a steady-state step allocates nothing. The plant receives the zero action (<see cref="IPlant.Stop"/>)
+/// at the end of every episode and on every exit from <see cref="Run"/>: normal end, fault, cancellation or
+/// exception.
+/// <para>Logging: each step goes to the trajectory writer with the observation the policy saw, the policy's
+/// own action — before the safety layer clamps it, because the behaviour log-probability is that action's
+/// (the trainer recomputes π(a|s) for the same a) — the reward, the log-probability and the policy version.</para></summary>
+public sealed class ControlLoop
+{
+    private readonly IPlant _plant;
+    private readonly IPolicySession _policy;
+    private readonly ControlLoopOptions _options;
+    private readonly TrajectoryWriter? _log;
+    private readonly SafetyLayer _safety;
+
+    public ControlLoop(IPlant plant, IPolicySession policy, ControlLoopOptions? options = null, TrajectoryWriter? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(plant);
+        ArgumentNullException.ThrowIfNull(policy);
+        _options = options ?? new ControlLoopOptions();
+        _options.Validate();
+        _plant = plant;
+        _policy = policy;
+        _log = log;
+        _safety = new SafetyLayer(plant.ActionSpace, plant.Limits);
+    }
+
+    /// <summary>Called from the loop's thread a few times per second with a snapshot (keep it cheap).</summary>
+    public Action<LoopProgress>? Progress { get; set; }
+
+    public SafetyLayer Safety => _safety;
+
+    /// <summary>The pacing period in seconds, or null when the loop runs free (simulated plant, no rate).</summary>
+    public double? PeriodSeconds => _options.RateHz is double hz ? 1.0 / hz : _plant.IsSimulated ? null : _plant.ControlPeriod;
+
+    public RunSummary Run(CancellationToken cancel = default)
+    {
+        int obsSize = _plant.ObservationSpace.FlatSize;
+        int actSize = _plant.ActionSpace.FlatSize;
+        float[] obs = new float[obsSize], next = new float[obsSize];
+        float[] action = new float[actSize], safe = new float[actSize];
+        var latency = new LatencyHistogram();
+        var jitter = new LatencyHistogram();
+        var episodes = new List<EpisodeResult>(_options.Episodes);
+        long misses = 0, totalSteps = 0;
+        long policyVersion = _policy.Model.PolicyVersion;
+        bool cancelled = false;
+
+        double? period = PeriodSeconds;
+        long periodTicks = period is double p ? Math.Max(1, (long)Math.Round(p * Stopwatch.Frequency)) : 0;
+        long spinTicks = (long)(periodTicks * _options.SpinFraction);
+        double nsPerTick = 1e9 / Stopwatch.Frequency;
+        long progressTicks = (long)(_options.ProgressInterval * Stopwatch.Frequency);
+        long startTicks = Stopwatch.GetTimestamp();
+        long startUnixNs = TrajectoryWriter.NowUnixNs();
+        long nextProgress = startTicks + progressTicks;
+
+        try
+        {
+            for (int ep = 0; ep < _options.Episodes; ep++)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    cancelled = true;
+                    break;
+                }
+                ulong seed = _options.Seed + (ulong)ep;
+                _plant.Reset(seed, obs);
+                _safety.BeginEpisode(obs);
+                _log?.BeginEpisode();
+                double ret = 0;
+                int steps = 0;
+                EpisodeEnd end;
+                string? detail = null;
+                long deadline = Stopwatch.GetTimestamp();
+
+                while (true)
+                {
+                    if (periodTicks > 0)
+                    {
+                        PreciseSleep.Until(deadline, spinTicks, cancel);
+                        long started = Stopwatch.GetTimestamp();
+                        jitter.Record((long)((started - deadline) * nsPerTick));
+                    }
+                    long t0 = Stopwatch.GetTimestamp();
+                    double logProb = _policy.Act(obs, action);
+                    long t1 = Stopwatch.GetTimestamp();
+                    latency.Record((long)((t1 - t0) * nsPerTick));
+
+                    if (_safety.Filter(action, safe) == SafetyVerdict.NonFinite)
+                    {
+                        _plant.Stop();
+                        end = EpisodeEnd.Fault;
+                        detail = $"the policy produced an unusable action ({Describe(action)}) at step {steps}; the zero action was sent and the episode ended";
+                        _log?.EndEpisode(false, true, obs);
+                        break;
+                    }
+
+                    TrpoEdge.Sim.StepResult r = _plant.Step(safe, next);
+                    _log?.Append(new StepRecord(obs, action, r.Reward, logProb, policyVersion,
+                        startUnixNs + (long)((t0 - startTicks) * nsPerTick)));
+                    ret += r.Reward;
+                    steps++;
+                    totalSteps++;
+                    (obs, next) = (next, obs);
+
+                    if (r.Terminated)
+                    {
+                        end = EpisodeEnd.Terminated;
+                        _log?.EndEpisode(true, false, obs);
+                        break;
+                    }
+                    string? limit = _safety.CheckLimits(obs);
+                    if (limit is not null)
+                    {
+                        _plant.Stop();
+                        end = EpisodeEnd.SafetyLimit;
+                        detail = limit + $" at step {steps}";
+                        _log?.EndEpisode(false, true, obs);
+                        break;
+                    }
+                    if (r.Truncated || (_options.MaxStepsPerEpisode is int cap && steps >= cap))
+                    {
+                        end = r.Truncated ? EpisodeEnd.TimeLimit : EpisodeEnd.StepLimit;
+                        _log?.EndEpisode(false, true, obs);
+                        break;
+                    }
+                    if (cancel.IsCancellationRequested)
+                    {
+                        _plant.Stop();
+                        cancelled = true;
+                        end = EpisodeEnd.Cancelled;
+                        detail = $"stopped by the user at step {steps}";
+                        _log?.EndEpisode(false, true, obs);
+                        break;
+                    }
+
+                    long now = Stopwatch.GetTimestamp();
+                    if (periodTicks > 0)
+                    {
+                        deadline += periodTicks;
+                        if (now > deadline)
+                        {
+                            // Missed: start the next step now rather than bursting to catch up.
+                            misses++;
+                            deadline = now;
+                        }
+                    }
+                    if (now >= nextProgress && Progress is { } progress)
+                    {
+                        nextProgress = now + progressTicks;
+                        progress(new LoopProgress(ep, _options.Episodes, steps, ret, totalSteps, latency.Percentile(0.5) / 1000.0, misses, _safety.Faults));
+                    }
+                }
+                _plant.Stop();
+                episodes.Add(new EpisodeResult(ep, seed, ret, steps, end, detail));
+                if (cancelled) break;
+            }
+        }
+        finally
+        {
+            // Whatever happened above (an exception from the policy, the plant or the log included), the
+            // actuator is left at rest.
+            _plant.Stop();
+        }
+        return new RunSummary(episodes, latency, jitter, misses, _safety.Faults, _safety.Clamps, cancelled,
+            Stopwatch.GetElapsedTime(startTicks), period);
+    }
+
+    private static string Describe(ReadOnlySpan<float> action)
+    {
+        var parts = new string[action.Length];
+        for (int i = 0; i < action.Length; i++) parts[i] = action[i].ToString("R", CultureInfo.InvariantCulture);
+        return "[" + string.Join(", ", parts) + "]";
+    }
+}

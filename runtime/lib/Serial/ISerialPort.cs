@@ -1,0 +1,23 @@
+namespace TrpoEdge.Runtime.Serial;
+
+/// <summary>A byte pipe to a serial device: the seam where System.IO.Ports would go if a registry
+/// served it (DESIGN.md). Implementations: termios (Linux, macOS) and kernel32 (Windows), chosen
+/// by <see cref="SerialPort.Open"/>; tests may substitute their own.</summary>
+public interface ISerialPort : IDisposable
+{
+    /// <summary>The device as the user named it, e.g. "/dev/ttyUSB0" or "COM3".</summary>
+    string PortName { get; }
+    int BaudRate { get; }
+
+    /// <summary>Reads what is available, waiting at most <paramref name="timeout"/> for the first
+    /// byte. Returns 0 on timeout. Throws <see cref="SerialPortLostException"/> when the device has
+    /// gone (unplugged, the other end of a pty closed).</summary>
+    int Read(Span<byte> buffer, TimeSpan timeout);
+
+    /// <summary>Writes all of <paramref name="data"/> (waiting while the driver's buffer is full, up
+    /// to one second). Throws <see cref="SerialPortLostException"/> when the device has gone.</summary>
+    void Write(ReadOnlySpan<byte> data);
+
+    /// <summary>Drops bytes received but not yet read, and bytes written but not yet sent.</summary>
+    void DiscardBuffers();
+}
