@@ -77,6 +77,9 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         options ??= TrajectoryWriterOptions.Default;
         options.Validate();
         run.Validate();
+        long slotFloats = (long)(options.Capacity + 2) * (run.ObservationSpace.FlatSize + run.ActionSpace.FlatSize);
+        if (slotFloats > Array.MaxLength)
+            throw new ArgumentException($"TrajectoryWriterOptions.Capacity {options.Capacity} with {run.ObservationSpace.FlatSize} observation and {run.ActionSpace.FlatSize} action floats per step needs {slotFloats} floats of slots, more than one array holds; lower Capacity.", nameof(options));
         string full = System.IO.Path.GetFullPath(path);
         string? dir = System.IO.Path.GetDirectoryName(full);
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
