@@ -80,24 +80,38 @@ public static class SimBench
         return steps;
     }
 
+    private const int ActionPatterns = 32;
     private static readonly Dictionary<VectorEnv, float[][]> Buffers = new();
 
+    /// <summary>Steps the vector for about <paramref name="steps"/> env steps. Env i's action changes every step
+    /// (cycling through 32 precomputed batches) so CartPole episodes last about as long as in the single-env case.</summary>
     private static long Vector(VectorEnv vec, long steps)
     {
         int n = vec.Count;
         if (!Buffers.TryGetValue(vec, out var b))
         {
-            b = [new float[n * vec.ActSize], new float[n * vec.ObsSize], new float[n * vec.ObsSize]];
+            b = new float[ActionPatterns + 2][];
             bool discrete = vec.ActionSpace is TrpoEdge.Sim.Spaces.DiscreteSpace;
-            for (int i = 0; i < b[0].Length; i++) b[0][i] = discrete ? (Actions[i & 1023] > 0 ? 1 : 0) : Actions[i & 1023];
+            for (int p = 0; p < ActionPatterns; p++)
+            {
+                b[p] = new float[n * vec.ActSize];
+                for (int i = 0; i < b[p].Length; i++)
+                {
+                    float a = Actions[(p + 31 * i) & 1023];
+                    b[p][i] = discrete ? (a > 0 ? 1 : 0) : a;
+                }
+            }
+            b[ActionPatterns] = new float[n * vec.ObsSize];
+            b[ActionPatterns + 1] = new float[n * vec.ObsSize];
             Buffers[vec] = b;
-            vec.Reset(7, b[1]);
+            vec.Reset(7, b[ActionPatterns]);
         }
         var rewards = new double[n];
         var terminated = new bool[n];
         var truncated = new bool[n];
         long batches = Math.Max(1, steps / n);
-        for (long k = 0; k < batches; k++) vec.Step(b[0], b[1], rewards, terminated, truncated, b[2]);
+        for (long k = 0; k < batches; k++)
+            vec.Step(b[k % ActionPatterns], b[ActionPatterns], rewards, terminated, truncated, b[ActionPatterns + 1]);
         return batches * n;
     }
 

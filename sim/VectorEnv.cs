@@ -26,6 +26,7 @@ public sealed class VectorEnv : IDisposable, IParallelWork
 
     private readonly IEnv[] _envs;
     private readonly PendulumEnv[]? _pendulums;
+    private readonly PendulumBatchState? _pendulumState;
     private readonly Space _observationSpace, _actionSpace;
     private readonly int _obsSize, _actSize;
     private readonly int _discreteN; // 0 for a box action space
@@ -47,9 +48,12 @@ public sealed class VectorEnv : IDisposable, IParallelWork
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "A VectorEnv needs at least one environment.");
         if (threads < 0) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads is 0 (automatic) or a positive count.");
         _envs = new IEnv[count];
+        var seen = new HashSet<IEnv>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < count; i++)
         {
             _envs[i] = factory(i) ?? throw new ArgumentException($"The factory returned null for env {i}.", nameof(factory));
+            if (!seen.Add(_envs[i]))
+                throw new ArgumentException($"The factory returned the same instance again for env {i}; return a new environment per index.", nameof(factory));
         }
         _observationSpace = _envs[0].ObservationSpace;
         _actionSpace = _envs[0].ActionSpace;
@@ -63,7 +67,11 @@ public sealed class VectorEnv : IDisposable, IParallelWork
         _actSize = _actionSpace.FlatSize;
         _discreteN = _actionSpace is DiscreteSpace d ? d.N : 0;
         if (_envs.All(e => e.GetType() == typeof(PendulumEnv)))
+        {
             _pendulums = _envs.Cast<PendulumEnv>().ToArray();
+            _pendulumState = new PendulumBatchState(count);
+            for (int i = 0; i < count; i++) _pendulums[i].Bind(_pendulumState, i);
+        }
 
         int workers = (threads == 0 ? Math.Min(Environment.ProcessorCount, 4) : threads) - 1;
         workers = Math.Min(workers, count - 1);
@@ -168,7 +176,7 @@ public sealed class VectorEnv : IDisposable, IParallelWork
         int os = _obsSize, asz = _actSize;
         if (_pendulums is not null)
         {
-            StepPendulums(lo, hi);
+            PendulumBatchKernel.Step(_pendulumState!, _pendulums, lo, hi, _pActions, _pObs, _pFinal, _pRewards, _pTerminated, _pTruncated);
             return;
         }
         for (int i = lo; i < hi; i++)
@@ -181,27 +189,6 @@ public sealed class VectorEnv : IDisposable, IParallelWork
             _pTruncated[i] = r.Truncated;
             if (r.Terminated || r.Truncated) _envs[i].Reset(null, obsRow);
             else finalRow.CopyTo(obsRow);
-        }
-    }
-
-    /// <summary>The Pendulum-v1 batch: the same <see cref="PendulumEnv.StepUnchecked"/> arithmetic, called on the
-    /// sealed type (inlinable, no interface dispatch), actions validated once for the whole batch.</summary>
-    private unsafe void StepPendulums(int lo, int hi)
-    {
-        PendulumEnv[] envs = _pendulums!;
-        float* actions = _pActions, obs = _pObs, final = _pFinal;
-        double* rewards = _pRewards;
-        bool* terminated = _pTerminated, truncated = _pTruncated;
-        for (int i = lo; i < hi; i++)
-        {
-            PendulumEnv env = envs[i];
-            float* f = final + 3 * i, o = obs + 3 * i;
-            rewards[i] = env.StepUnchecked(actions[i], new Span<float>(f, 3));
-            terminated[i] = false;
-            bool cut = env.Elapsed >= PendulumEnv.TimeLimit;
-            truncated[i] = cut;
-            if (cut) env.Reset(null, new Span<float>(o, 3));
-            else { o[0] = f[0]; o[1] = f[1]; o[2] = f[2]; }
         }
     }
 

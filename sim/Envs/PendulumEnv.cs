@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TrpoEdge.Sim.Envs;
 using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim.Spaces;
@@ -17,12 +18,9 @@ public sealed class PendulumEnv : IEnv
     private static readonly BoxSpace ActSpace = new([-MaxTorque], [MaxTorque]);
 
     private readonly SimRandom _rng = new(0);
-    private double _th, _thdot;
-    // sin θ of the current state: computed once for the observation and reused by the next step's
-    // dynamics (the same Math.Sin value Gymnasium recomputes), halving the trigonometry per step.
-    private double _sinTh;
-    private int _elapsed;
-    private bool _started;
+    // The state lives in a slot of a struct-of-arrays store (see PendulumBatchState).
+    private PendulumBatchState _s = new(1);
+    private int _i;
 
     public string Id => EnvId;
     public Space ObservationSpace => ObsSpace;
@@ -30,74 +28,89 @@ public sealed class PendulumEnv : IEnv
     public int MaxEpisodeSteps => TimeLimit;
     public double ControlPeriod => Dt;
 
-    internal double Theta => _th;
-    internal double ThetaDot => _thdot;
-    internal int Elapsed => _elapsed;
+    internal double Theta => _s.Th[_i];
+    internal double ThetaDot => _s.ThDot[_i];
+    internal int Elapsed => _s.Elapsed[_i];
+
+    /// <summary>Moves this env's state into slot <paramref name="index"/> of <paramref name="store"/>.</summary>
+    internal void Bind(PendulumBatchState store, int index)
+    {
+        store.Th[index] = _s.Th[_i];
+        store.ThDot[index] = _s.ThDot[_i];
+        store.SinTh[index] = _s.SinTh[_i];
+        store.Elapsed[index] = _s.Elapsed[_i];
+        store.Started[index] = _s.Started[_i];
+        _s = store;
+        _i = index;
+    }
 
     public void Reset(ulong? seed, Span<float> observation)
     {
         ActionCheck.Observation(EnvId, observation, 3);
         if (seed is ulong s) _rng.Seed(s);
-        _th = _rng.Uniform(-Math.PI, Math.PI);
-        _thdot = _rng.Uniform(-1.0, 1.0);
-        _elapsed = 0;
-        _started = true;
+        int i = _i;
+        _s.Th[i] = _rng.Uniform(-Math.PI, Math.PI);
+        _s.ThDot[i] = _rng.Uniform(-1.0, 1.0);
+        _s.Elapsed[i] = 0;
+        _s.Started[i] = true;
         WriteObservation(observation);
     }
 
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
     {
-        ActionCheck.Started(EnvId, _started);
+        ActionCheck.Started(EnvId, _s.Started[_i]);
         float a = ActionCheck.Box1(EnvId, action);
         ActionCheck.Observation(EnvId, observation, 3);
-        double reward = StepUnchecked(a, observation);
-        return new StepResult(reward, false, _elapsed >= TimeLimit);
+        int i = _i;
+        double reward = Dynamics(a, _s.Th[i], _s.ThDot[i], _s.SinTh[i], out _s.Th[i], out _s.ThDot[i]);
+        int elapsed = ++_s.Elapsed[i];
+        WriteObservation(observation);
+        return new StepResult(reward, false, elapsed >= TimeLimit);
     }
 
-    /// <summary>The step without validation, for the vectorised path (which validated the batch already).
-    /// Returns the reward; the time-limit flag is <c>Elapsed &gt;= 200</c> afterwards.</summary>
-    internal double StepUnchecked(float action, Span<float> observation)
+    /// <summary>One Pendulum-v1 update from (θ, θ̇) with sin θ given; returns the reward. Shared verbatim by
+    /// <see cref="Step"/> and the VectorEnv batch kernel so both produce the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Dynamics(float action, double th, double thdot, double sinTh, out double newTh, out double newThdot)
     {
         float u = Math.Clamp(action, -MaxTorque, MaxTorque); // np.clip on a float32 array stays float32
         float u2 = u * u;                                     // float32 u**2, as NumPy computes it
-        double th = _th, thdot = _thdot;
         double an = PyMath.AngleNormalize(th);
         double cost = an * an + 0.1 * (thdot * thdot) + 0.001 * u2;
         // 3*g/(2*l) = 15.0 and 3.0/(m*l**2) = 3.0, folded exactly as Python evaluates them.
-        double newthdot = thdot + (3 * G / (2 * L) * _sinTh + 3.0 / (M * L * L) * u) * Dt;
-        newthdot = Math.Clamp(newthdot, -MaxSpeed, MaxSpeed);
-        double newth = th + newthdot * Dt;
-        _th = newth;
-        _thdot = newthdot;
-        _elapsed++;
-        WriteObservation(observation);
+        double w = thdot + (3 * G / (2 * L) * sinTh + 3.0 / (M * L * L) * u) * Dt;
+        w = Math.Clamp(w, -MaxSpeed, MaxSpeed);
+        newThdot = w;
+        newTh = th + w * Dt;
         return -cost;
     }
 
     private void WriteObservation(Span<float> observation)
     {
-        (double sin, double cos) = Math.SinCos(_th);
-        _sinTh = sin;
+        int i = _i;
+        (double sin, double cos) = Math.SinCos(_s.Th[i]);
+        _s.SinTh[i] = sin;
         observation[0] = (float)cos;
         observation[1] = (float)sin;
-        observation[2] = (float)_thdot;
+        observation[2] = (float)_s.ThDot[i];
     }
 
     /// <summary>Pins the physical state (tests, rendering); the step counter restarts at <paramref name="elapsed"/>.</summary>
     internal void SetState(double th, double thdot, int elapsed = 0)
     {
-        _th = th; _thdot = thdot; _elapsed = elapsed; _started = true;
-        _sinTh = Math.SinCos(th).Sin; // the same function WriteObservation uses
+        int i = _i;
+        _s.Th[i] = th; _s.ThDot[i] = thdot; _s.Elapsed[i] = elapsed; _s.Started[i] = true;
+        _s.SinTh[i] = Math.SinCos(th).Sin; // the same function WriteObservation uses
     }
 
     public EnvState SaveState() =>
-        new(EnvId, [_th, _thdot, _elapsed, _started ? 1 : 0], _rng.GetState());
+        new(EnvId, [_s.Th[_i], _s.ThDot[_i], _s.Elapsed[_i], _s.Started[_i] ? 1 : 0], _rng.GetState());
 
     public void RestoreState(EnvState state)
     {
         ActionCheck.StateShape(EnvId, state, 4);
         _rng.SetState(state.Generator);
         SetState(state.Values[0], state.Values[1], (int)state.Values[2]);
-        _started = state.Values[3] != 0;
+        _s.Started[_i] = state.Values[3] != 0;
     }
 }

@@ -126,4 +126,32 @@ public sealed class VectorEnvTests
         for (int i = 0; i < 1000; i++) vec.Step(actions, obs, rew, term, trunc, final);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void A_factory_that_returns_one_instance_for_every_index_is_refused()
+    {
+        var shared = new PendulumEnv();
+        var e = Assert.Throws<ArgumentException>(() => new VectorEnv(_ => shared, 2));
+        Assert.Contains("same instance", e.Message);
+    }
+
+    [Fact]
+    public void Pendulum_copies_inside_a_vector_remain_full_views_of_their_own_state()
+    {
+        using var vec = new VectorEnv(_ => new PendulumEnv(), 3, threads: 1);
+        var (obs, rew, term, trunc, final) = Buffers(vec);
+        vec.Reset(5, obs);
+        vec.Step([1f, -1f, 0.5f], obs, rew, term, trunc, final);
+        EnvState saved = vec[1].SaveState();
+        var lone = new PendulumEnv();
+        lone.RestoreState(saved);
+        var o = new float[3];
+        var r = lone.Step([0.25f], o);
+        vec.Step([0f, 0.25f, 0f], obs, rew, term, trunc, final);
+        Assert.Equal(r.Reward, rew[1]);
+        Assert.Equal(o, obs.AsSpan(3, 3).ToArray());
+        vec[1].RestoreState(saved); // restoring through the view rewinds that copy only
+        Assert.Equal(saved.Values, vec[1].SaveState().Values);
+        Assert.NotEqual(saved.Values, vec[0].SaveState().Values);
+    }
 }
