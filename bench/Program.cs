@@ -1,0 +1,21 @@
+using TrpoEdge.Bench;
+
+// `bench <name> [args]`: each area adds one line to this table and keeps its benchmark in its own file.
+var benchmarks = new Dictionary<string, (string Description, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["sim"] = ("environment steps/s: Pendulum-v1 and CartPole-v1, single env and VectorEnv x16/x1024, vs an inline scalar loop", SimBench.Run),
+    ["gemm"] = ("managed GEMM vs OpenBLAS sgemm on the MLP's shapes, and Mlp forward/backward/JVP throughput", GemmBench.Run),
+    ["store"] = ("trajectory store steps written/s through TrajectoryWriter vs a synchronous Microsoft.Data.Sqlite loop; Append cost on the control loop", StoreBench.Run),
+    ["train"] = ("TRPO end-to-end steps/s (collection + updates) with the shipped config, phase breakdown, vs the simulator alone", TrainBench.Run),
+    ["core"] = ("normal deviates, policy-distribution sample + log-prob per step (and bytes allocated), checkpoint save/load vs raw file I/O", CoreBench.Run),
+    ["export"] = ("ONNX export of a [64,64] and [256,256] policy (graph build, whole export, --verify) vs loading the checkpoint", ExportBench.Run),
+};
+
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var entry))
+{
+    Console.Error.WriteLine(args.Length == 0 ? "Which benchmark?" : $"Unknown benchmark '{args[0]}'.");
+    Console.Error.WriteLine("Usage: bench <name> [args]. Known benchmarks:");
+    foreach (var (name, (description, _)) in benchmarks) Console.Error.WriteLine($"  {name,-12} {description}");
+    return 2;
+}
+return entry.Run(args[1..]);
