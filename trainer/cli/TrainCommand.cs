@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Spectre.Console;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Exporter;
@@ -24,30 +25,53 @@ internal static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Override a config setting, e.g. --set gamma=0.9 --set target_kl=0.02 (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
         var threshold = new Option<double?>("--threshold") { Description = "Report the step at which the deterministic evaluation first reaches this return (default: the environment's usual threshold)." };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the final checkpoint." };
-        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport };
+        var sampling = new Option<string?>("--sampling") { Description = "single_path (default) or vine: branch rollouts from saved simulator states (Schulman et al. 2015, §5.2)." };
+        var vineStates = new Option<int?>("--vine-states") { Description = "Vine: N, trunk states per update that branches start from." };
+        var vineActions = new Option<int?>("--vine-actions") { Description = "Vine: K, actions per state for Box actions (Discrete ones branch on every action)." };
+        var vineHorizon = new Option<int?>("--vine-horizon") { Description = "Vine: T, steps per branch rollout." };
+        var constraint = new Option<string?>("--constraint") { Description = "trust_region (default) or penalty: maximise surrogate − β·KL with Adam, adapting β." };
+        var penaltyEpochs = new Option<int?>("--penalty-epochs") { Description = "Penalty: passes over each batch." };
+        var penaltyLr = new Option<double?>("--penalty-lr") { Description = "Penalty: the policy's Adam learning rate." };
+        var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
+        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport,
+            sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
         {
-            TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), parse.GetValue(set) ?? [],
+            // The variant flags are config keys applied after --set, so flags and files go through one reader.
+            string[] overrides = [.. parse.GetValue(set) ?? [], .. VariantOverrides(
+                ("sampling", parse.GetValue(sampling)), ("vine_states", Invariant(parse.GetValue(vineStates))),
+                ("vine_actions", Invariant(parse.GetValue(vineActions))), ("vine_horizon", Invariant(parse.GetValue(vineHorizon))),
+                ("constraint", parse.GetValue(constraint)), ("penalty_epochs", Invariant(parse.GetValue(penaltyEpochs))),
+                ("penalty_lr", Invariant(parse.GetValue(penaltyLr))), ("penalty_beta_init", Invariant(parse.GetValue(penaltyBeta))))];
+            TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), overrides,
                 parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
-            string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(options.EnvId)}-seed{options.Seed}");
+            string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(EnvRegistry.Make(options.EnvId).Id)}-seed{options.Seed}");
             return Run(options, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
         }));
         return command;
     }
 
+    /// <summary>Defaults, then the config file (section named by the environment's canonical id, e.g.
+    /// "Rig:direct-drive" for hardware/rigs/direct-drive.yaml), then --set, then the explicit flags.</summary>
     internal static TrainingOptions ResolveOptions(string envId, string? configPath, IEnumerable<string> overrides, ulong? seed, long? totalSteps, int? nEnvs)
     {
-        var options = new TrainingOptions { EnvId = envId };
-        string shipped = Path.Combine(AppContext.BaseDirectory, "configs", SafeName(envId) + ".yml");
-        if (configPath is not null) options = TrainingConfig.Load(configPath, envId, options);
-        else if (File.Exists(shipped)) options = TrainingConfig.Load(shipped, envId, options);
-        options = OverrideParser.Apply(options, overrides);
+        string canonical = EnvRegistry.Make(envId).Id;
+        var options = new TrainingOptions { EnvId = canonical };
+        string shipped = Path.Combine(AppContext.BaseDirectory, "configs", SafeName(canonical) + ".yml");
+        if (configPath is not null) options = TrainingConfig.Load(configPath, canonical, options);
+        else if (File.Exists(shipped)) options = TrainingConfig.Load(shipped, canonical, options);
+        options = OverrideParser.Apply(options, overrides) with { EnvId = envId };
         if (seed is { } s) options = options with { Seed = s };
         if (totalSteps is { } t) options = options with { TotalSteps = t };
         if (nEnvs is { } n) options = options with { NumEnvs = n };
         options.Validate();
         return options;
     }
+
+    private static IEnumerable<string> VariantOverrides(params (string Key, string? Value)[] flags) =>
+        flags.Where(f => f.Value is not null).Select(f => $"{f.Key}={f.Value}");
+
+    private static string? Invariant(IFormattable? value) => value?.ToString(null, CultureInfo.InvariantCulture);
 
     internal static double? DefaultThreshold(string envId) => envId switch
     {

@@ -12,7 +12,8 @@ public sealed class TrainingConfigTests
         Assert.True(files.Length >= 4, $"expected one config per environment in {dir}");
         foreach (string file in files)
         {
-            string env = Path.GetFileNameWithoutExtension(file);
+            // The section is named by the environment's canonical id (e.g. "Rig:direct-drive" in Rig_direct-drive.yml).
+            string env = File.ReadLines(file).First(l => l.Length > 0 && !l.StartsWith('#')).TrimEnd(':').Trim('"');
             TrainingOptions o = TrainingConfig.Load(file, env, new TrainingOptions());
             o.Validate();
             Assert.Equal(env, o.EnvId);

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
+using TrpoEdge.Trainer.Constraints;
 using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Rollouts;
+using TrpoEdge.Trainer.Sampling;
 
 namespace TrpoEdge.Trainer.Training;
 
@@ -47,6 +49,11 @@ public sealed class TrainingRun
         ulong streamSeed = o.Seed * 1_000_003UL + (ulong)_agent.TotalSteps;
         var collector = new RolloutCollector(envs, _agent.Policy, _agent.Normalizer, streamSeed);
         var policyStep = new TrpoPolicyStep(_agent.Policy, o.Trpo);
+        // The variants of issue 9; both null on the default single-path, trust-region loop, which is then unchanged.
+        KlPenaltyStep? penalty = o.Constraint == PolicyConstraint.Penalty
+            ? new KlPenaltyStep(_agent.Policy, o.Penalty, o.Trpo.TargetKl, streamSeed ^ 0x9E4A17_5EEDUL) : null;
+        VineSampler? vine = o.Sampling == SamplingScheme.Vine
+            ? new VineSampler(o.Vine, envs, _envFactory, _agent.Policy, _agent.Normalizer, _agent.Critic, o.Trpo, streamSeed ^ 0x7A1E_5EEDUL) : null;
         var shuffle = new Random(unchecked((int)streamSeed));
         var evaluator = new Evaluator(_envFactory, _agent.Policy, _agent.Normalizer);
         long? crossed = null;
@@ -57,19 +64,29 @@ public sealed class TrainingRun
         {
             if (cancellation.IsCancellationRequested) { cancelled = true; break; }
             long updateStart = Stopwatch.GetTimestamp();
-            collector.Collect(buffer);
+            vine?.Plan(buffer);
+            collector.Collect(buffer, vine?.Capture);
+            long collected = Stopwatch.GetTimestamp();
             collector.ComputeAdvantages(buffer, _agent.Critic, o.Trpo);
+            long advantaged = Stopwatch.GetTimestamp();
             double explained = Statistics.ExplainedVariance(buffer.Values, buffer.Returns);
             if (o.Trpo.NormalizeAdvantage) Statistics.Standardize(buffer.Advantages);
 
-            var batch = new PolicyBatch(buffer.Observations, buffer.Actions, buffer.BehaviourLogProb, buffer.Advantages, buffer.Count);
-            PolicyStepReport step = policyStep.Update(batch);
+            // Vine: branch rollouts from the captured states; the critic above was fitted on earlier trunks only.
+            long branchSteps = vine?.Sample(buffer) ?? 0;
+            var batch = vine is null
+                ? new PolicyBatch(buffer.Observations, buffer.Actions, buffer.BehaviourLogProb, buffer.Advantages, buffer.Count)
+                : vine.Batch;
+            PolicyStepReport step = penalty is null ? policyStep.Update(batch) : penalty.Update(batch);
             if (step.LineSearchSuccess) _agent.PolicyVersion++;
+            long stepped = Stopwatch.GetTimestamp();
             double valueLoss = _agent.Critic.Fit(buffer.Observations, buffer.Returns, buffer.Count, o.Trpo.CriticEpochs, o.Trpo.CriticBatchSize, shuffle);
+            long fitted = Stopwatch.GetTimestamp();
+            var phases = new PhaseTimes(Seconds(updateStart, collected), Seconds(collected, advantaged), Seconds(advantaged, stepped), Seconds(stepped, fitted));
             _agent.Normalizer.Update(buffer.RawObservations);
-            _agent.TotalSteps += buffer.Count;
+            _agent.TotalSteps += buffer.Count + branchSteps; // every environment step, the vine's branches included
             update++;
-            double sps = buffer.Count / Stopwatch.GetElapsedTime(updateStart).TotalSeconds;
+            double sps = (buffer.Count + branchSteps) / Stopwatch.GetElapsedTime(updateStart).TotalSeconds;
 
             double? evalMean = null, evalStd = null;
             bool last = _agent.TotalSteps >= o.TotalSteps;
@@ -83,7 +100,7 @@ public sealed class TrainingRun
             }
 
             var report = new UpdateReport(update, _agent.TotalSteps, collector.Tracker.MeanReturn, collector.Tracker.MeanLength,
-                step, valueLoss, explained, MeanStd(), sps, evalMean, evalStd);
+                step, valueLoss, explained, MeanStd(), sps, evalMean, evalStd) { Phases = phases };
             Log(report);
             Updated?.Invoke(report);
             if (o.CheckpointEvery > 0 && update % o.CheckpointEvery == 0) Save(buffer);
@@ -117,6 +134,8 @@ public sealed class TrainingRun
         return (CheckpointPath, sha);
     }
 
+    private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
+
     private double MeanStd()
     {
         if (_agent.Policy.HeadSize == 0) return double.NaN;
@@ -144,6 +163,7 @@ public sealed class TrainingRun
             new(MetricKeys.TimeStepsPerSecond, r.StepsPerSecond),
         };
         if (!double.IsNaN(r.Std)) row.Add(new(MetricKeys.TrainStd, r.Std));
+        if (r.Policy.Beta is { } beta) row.Add(new(MetricKeys.TrainBeta, beta));
         if (r.EvalReturnMean is { } m) row.Add(new(MetricKeys.EvalReturnMean, m));
         if (r.EvalReturnStd is { } s) row.Add(new(MetricKeys.EvalReturnStd, s));
         _metrics.Write(r.TotalSteps, row);

@@ -14,4 +14,8 @@ public sealed record UpdateReport(
     double Std,
     double StepsPerSecond,
     double? EvalReturnMean,
-    double? EvalReturnStd);
+    double? EvalReturnStd)
+{
+    /// <summary>Seconds spent collecting, computing values and advantages, in the policy step, and fitting the critic.</summary>
+    public PhaseTimes Phases { get; init; }
+}
