@@ -15,7 +15,9 @@ public sealed record RunInfo
     /// <summary>The program that logged the run, e.g. "runtime 1.0".</summary>
     public string Program { get; init; } = "unknown";
     public string Host { get; init; } = Environment.MachineName;
-    /// <summary>Lower-case hex SHA-256 of the model (or checkpoint) that acted, if known.</summary>
+    /// <summary>Lower-case hex SHA-256 identifying the policy that acted, if known. The runtime stores the checkpoint
+    /// SHA-256 from the ONNX model's <c>trpoedge.checkpoint_sha256</c> metadata, so the trainer can tell whether the
+    /// behaviour policy is its own checkpoint (on-policy) or an ancestor.</summary>
     public string? ModelSha256 { get; init; }
     /// <summary>Policy version of the model at the start of the run; each step also records its own.</summary>
     public long PolicyVersion { get; init; }
