@@ -18,6 +18,7 @@ public interface ISerialPort : IDisposable
     /// to one second). Throws <see cref="SerialPortLostException"/> when the device has gone.</summary>
     void Write(ReadOnlySpan<byte> data);
 
-    /// <summary>Drops bytes received but not yet read, and bytes written but not yet sent.</summary>
-    void DiscardBuffers();
+    /// <summary>Drops bytes received but not yet read (stale frames from before a restart). Bytes
+    /// written and not yet sent are kept: they may be a STOP.</summary>
+    void DiscardInput();
 }

@@ -17,8 +17,10 @@ internal static unsafe partial class UnixNative
     public static int O_NONBLOCK => IsMac ? 0x4 : 0x800;
     public static int O_CLOEXEC => IsMac ? 0x1000000 : 0x80000;
     public static nuint TIOCEXCL => IsMac ? (nuint)0x2000740Du : 0x540Cu;
+    public static nuint TIOCNXCL => IsMac ? (nuint)0x2000740Eu : 0x540Du;
     public const int LOCK_EX = 2, LOCK_NB = 4;
     public const int TCSANOW = 0;
+    public static int TCIFLUSH => IsMac ? 1 : 0;
     public static int TCIOFLUSH => IsMac ? 3 : 2;
     public const short POLLIN = 0x1, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
 

@@ -136,12 +136,16 @@ internal sealed unsafe class UnixSerialPort : ISerialPort
         }
     }
 
-    public void DiscardBuffers() => TcFlush(Fd(), TCIOFLUSH);
+    public void DiscardInput() => TcFlush(Fd(), TCIFLUSH);
 
     public void Dispose()
     {
         int fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0) UnixNative.Close(fd);
+        if (fd < 0) return;
+        // Exclusivity is a property of the tty, not of our descriptor: if something else keeps the
+        // device open (a pty's owner, a modem manager), it would outlive us and lock out the next opener.
+        Ioctl(fd, TIOCNXCL);
+        UnixNative.Close(fd);
     }
 
     private int Fd()
@@ -154,7 +158,7 @@ internal sealed unsafe class UnixSerialPort : ISerialPort
     private SerialPortLostException Lost(string what, int code) =>
         new($"Serial port {PortName} was lost ({what}): the device was unplugged, reset, or the other end closed. Check the cable and the rig's power, then restart.", code);
 
-    private static SerialPortException OpenError(string path, int e) => e switch
+    internal static SerialPortException OpenError(string path, int e) => e switch
     {
         ENOENT or ENXIO or ENODEV => new SerialPortException(
             $"Serial port {path} does not exist ({Describe(e)}). Is the rig plugged in and powered? List candidates with `ls /dev/ttyUSB* /dev/ttyACM*` (Linux) or `ls /dev/tty.usb*` (macOS).", e),

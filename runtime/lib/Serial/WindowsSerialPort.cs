@@ -98,7 +98,7 @@ internal sealed unsafe class WindowsSerialPort : ISerialPort
         }
     }
 
-    public void DiscardBuffers() => PurgeComm(Handle(), PURGE_RXCLEAR | PURGE_TXCLEAR);
+    public void DiscardInput() => PurgeComm(Handle(), PURGE_RXCLEAR);
 
     public void Dispose()
     {

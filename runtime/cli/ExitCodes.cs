@@ -1,0 +1,23 @@
+namespace TrpoEdge.Runtime.Cli;
+
+/// <summary>The runtime's exit codes; listed in --help so scripts can branch on them.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    /// <summary>An unexpected failure (a bug, or the plant failed mid-run); the message says what.</summary>
+    public const int Failure = 1;
+    /// <summary>Bad arguments or input: unknown option, missing model file, unknown env, bad --perturb.</summary>
+    public const int BadInput = 2;
+    /// <summary>The model does not fit the plant (contract check errors, listed).</summary>
+    public const int ContractMismatch = 3;
+    /// <summary>The run finished but a safety fault (NaN/Inf action) or a safety limit stopped an episode.</summary>
+    public const int SafetyStop = 4;
+    /// <summary>ONNX Runtime could not be loaded or rejected the model.</summary>
+    public const int OnnxRuntimeError = 5;
+    /// <summary>Stopped by Ctrl-C / SIGTERM (128 + SIGINT, the shell convention); the actuator was zeroed.</summary>
+    public const int Cancelled = 130;
+
+    public const string HelpText =
+        "Exit codes: 0 ok; 1 unexpected failure; 2 bad arguments or input; 3 the model does not fit the plant; "
+        + "4 a safety fault or limit stopped an episode; 5 ONNX Runtime could not load or run the model; 130 stopped by Ctrl-C.";
+}

@@ -1,0 +1,242 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+using TrpoEdge.Core.Trajectories;
+using TrpoEdge.Runtime.Control;
+using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Runtime.Plants;
+using TrpoEdge.Runtime.Policy;
+
+namespace TrpoEdge.Runtime.Cli;
+
+/// <summary><c>runtime --model policy.onnx --sim ENV [--rig FILE] [--perturb KEY=VALUE ...] [--episodes N]
+/// [--explore] [--seed N] [--log field.db] [--rate HZ] [--randomize]</c>. The plant is chosen by one of the
+/// plant options; <c>--sim</c> today, <c>--port</c> (serial rig) and <c>--mqtt</c> (networked rig) join it as
+/// further <see cref="IPlant"/> implementations without touching the loop.</summary>
+public sealed class RuntimeCommand
+{
+    private readonly RootCommand _root;
+    private readonly Option<string> _model = new("--model") { Description = "The exported policy model (.onnx).", Required = true };
+    private readonly Option<string?> _sim = new("--sim")
+    {
+        Description = "Drive a simulated plant: Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0, Rig:<name>, or a rig .yaml file.",
+    };
+    private readonly Option<string?> _rig = new("--rig") { Description = "A rig file (hardware/rigs/*.yaml) to simulate; implies --sim." };
+    private readonly Option<string[]> _perturb = new("--perturb")
+    {
+        Description = "Change a rig parameter, e.g. --perturb pendulum.mass=1.2 (repeatable): play a 'real' pendulum that differs from the trained one.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    private readonly Option<int> _episodes = new("--episodes") { Description = "Episodes to run.", DefaultValueFactory = _ => 1 };
+    private readonly Option<bool> _explore = new("--explore")
+    {
+        Description = "Sample actions from the policy's distribution (seeded) and log their log-probabilities, instead of the deterministic action.",
+    };
+    private readonly Option<ulong> _seed = new("--seed") { Description = "Episode i resets the plant with seed + i; also seeds exploration.", DefaultValueFactory = _ => 0 };
+    private readonly Option<string?> _log = new("--log") { Description = "Log every step to this trajectory store (SQLite), for `trainer retrain --from`." };
+    private readonly Option<double?> _rate = new("--rate") { Description = "Pace the loop at HZ steps per second in real time (default for --sim: as fast as possible)." };
+    private readonly Option<bool> _randomize = new("--randomize") { Description = "Domain randomisation: draw the rig's randomization: ranges every episode." };
+    private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime intra-op threads (1 suits a small policy).", DefaultValueFactory = _ => 1 };
+
+    private RuntimeCommand(IAnsiConsole console, TextWriter error)
+    {
+        Console = console;
+        Error = error;
+        _root = new RootCommand("Run an exported TrpoEdge policy on a plant at a fixed rate, with a safety layer, and log the steps. "
+            + ExitCodes.HelpText);
+        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _threads })
+            _root.Options.Add(o);
+        _root.SetAction(Execute);
+    }
+
+    private IAnsiConsole Console { get; }
+    private TextWriter Error { get; }
+
+    public static RuntimeCommand Create(IAnsiConsole? console = null, TextWriter? error = null) =>
+        new(console ?? AnsiConsole.Console, error ?? System.Console.Error);
+
+    public int Run(string[] args)
+    {
+        ParseResult parsed = _root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) Error.WriteLine($"runtime: {e.Message}");
+            Error.WriteLine("Usage: runtime --model policy.onnx --sim Pendulum-v1 [--episodes N] [--explore] [--seed N] [--log field.db] [--rate HZ]  (--help for more)");
+            return ExitCodes.BadInput;
+        }
+        return parsed.Invoke();
+    }
+
+    private int Execute(ParseResult parsed)
+    {
+        string modelPath = parsed.GetRequiredValue(_model);
+        string? sim = parsed.GetValue(_sim);
+        string? rig = parsed.GetValue(_rig);
+        string[] perturb = parsed.GetValue(_perturb) ?? [];
+        int episodes = parsed.GetValue(_episodes);
+        bool explore = parsed.GetValue(_explore);
+        ulong seed = parsed.GetValue(_seed);
+        string? logPath = parsed.GetValue(_log);
+        double? rate = parsed.GetValue(_rate);
+        bool randomize = parsed.GetValue(_randomize);
+        int threads = parsed.GetValue(_threads);
+
+        if (sim is null && rig is null)
+            return Bad("choose a plant: --sim ENV or --rig FILE (serial --port and --mqtt plants are not in this build).");
+
+        SimulatedPlant plant;
+        PolicySession policy;
+        ControlLoopOptions loopOptions;
+        try
+        {
+            loopOptions = new ControlLoopOptions { Episodes = episodes, Seed = seed, RateHz = rate };
+            loopOptions.Validate();
+            var perturbations = perturb.Select(SimulatedPlantOptions.ParsePerturbation).ToList();
+            plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = sim, RigFile = rig, Perturbations = perturbations, Randomize = randomize });
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+        {
+            return Bad(e.Message);
+        }
+
+        try
+        {
+            var description = new PlantDescription(plant.EnvId, plant.ObservationSpace, plant.ActionSpace, plant.ControlPeriod);
+            policy = PolicySession.Open(modelPath, description, new PolicySessionOptions
+            {
+                Mode = explore ? PolicyMode.Explore : PolicyMode.Deterministic,
+                Seed = seed,
+                Session = new SessionOptions { IntraOpThreads = threads },
+            });
+        }
+        catch (FileNotFoundException e)
+        {
+            return Bad(e.Message);
+        }
+        catch (PolicyContractException e)
+        {
+            Error.WriteLine($"runtime: {e.Message}");
+            foreach (ContractCheck w in e.Report.Warnings) Error.WriteLine($"  (warning) {w.Message}");
+            return ExitCodes.ContractMismatch;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException)
+        {
+            Error.WriteLine($"runtime: {e.Message}");
+            return ExitCodes.OnnxRuntimeError;
+        }
+
+        using (plant)
+        using (policy)
+        {
+            foreach (ContractCheck c in policy.Report.Checks)
+                Console.MarkupLine($"[{(c.Severity == CheckSeverity.Warning ? "yellow" : "grey")}]{c.Severity.ToString().ToLowerInvariant()}:[/] {Markup.Escape(c.Message)}");
+            Console.MarkupLine($"[grey]model[/] {Markup.Escape(Path.GetFileName(modelPath))} (policy version {policy.Model.PolicyVersion}, sha256 {policy.Model.ModelSha256[..12]}…) "
+                + $"[grey]on[/] {Markup.Escape(plant.Description)}, {(explore ? "exploring" : "deterministic")}, ONNX Runtime {OrtEnvironment.Instance.Version}");
+
+            TrajectoryWriter? log = null;
+            try
+            {
+                if (logPath is not null)
+                {
+                    log = TrajectoryWriter.Open(logPath, new RunInfo
+                    {
+                        EnvId = plant.EnvId,
+                        ObservationSpace = plant.ObservationSpace,
+                        ActionSpace = plant.ActionSpace,
+                        Program = "runtime " + (typeof(RuntimeCommand).Assembly.GetName().Version?.ToString(2) ?? "?"),
+                        ModelSha256 = policy.Model.ModelSha256,
+                        PolicyVersion = policy.Model.PolicyVersion,
+                        Plant = plant.Description,
+                        ControlPeriod = rate is double hz ? 1.0 / hz : plant.ControlPeriod,
+                        Notes = $"{(explore ? "explore" : "deterministic")} seed={seed}",
+                    });
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            {
+                return Bad($"cannot open the trajectory store {logPath}: {e.Message}");
+            }
+
+            using var cts = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true; // let the loop zero the actuator and close the log
+                cts.Cancel();
+            };
+            System.Console.CancelKeyPress += onCancel;
+            using PosixSignalRegistration? term = OperatingSystem.IsWindows() ? null
+                : PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
+
+            var loop = new ControlLoop(plant, policy, loopOptions, log);
+            bool live = !System.Console.IsOutputRedirected;
+            if (live) loop.Progress = p => System.Console.Write(
+                $"\repisode {p.Episode + 1}/{p.Episodes}  step {p.Step,5}  return {p.EpisodeReturn,9:F1}  steps {p.TotalSteps,8}  "
+                + $"latency p50 {p.LatencyP50Us,6:F1} µs  misses {p.DeadlineMisses}  faults {p.Faults}   ");
+
+            RunSummary summary;
+            try
+            {
+                summary = loop.Run(cts.Token);
+            }
+            catch (Exception e)
+            {
+                if (live) System.Console.WriteLine();
+                Error.WriteLine($"runtime: the run stopped with an error; the actuator was zeroed. {e.GetType().Name}: {e.Message}");
+                DisposeLog(log);
+                return e is OnnxRuntimeException ? ExitCodes.OnnxRuntimeError : ExitCodes.Failure;
+            }
+            finally
+            {
+                System.Console.CancelKeyPress -= onCancel;
+            }
+            if (live) System.Console.WriteLine();
+            if (!DisposeLog(log)) return ExitCodes.Failure;
+
+            WriteSummary(summary, logPath, log);
+            if (summary.Cancelled) return ExitCodes.Cancelled;
+            return summary.Episodes.Any(e => e.End is EpisodeEnd.Fault or EpisodeEnd.SafetyLimit) ? ExitCodes.SafetyStop : ExitCodes.Ok;
+        }
+    }
+
+    private bool DisposeLog(TrajectoryWriter? log)
+    {
+        if (log is null) return true;
+        try
+        {
+            log.Dispose();
+            return true;
+        }
+        catch (Exception e)
+        {
+            Error.WriteLine($"runtime: the trajectory store failed: {e.Message}");
+            return false;
+        }
+    }
+
+    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log)
+    {
+        static string Us(double ns) => double.IsNaN(ns) ? "n/a" : (ns / 1000.0).ToString("F1", CultureInfo.InvariantCulture) + " µs";
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("run").AddColumn(new TableColumn("value").RightAligned());
+        table.AddRow("episodes", $"{s.Episodes.Count}{(s.Cancelled ? " (cancelled)" : "")}");
+        table.AddRow("steps", s.TotalSteps.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("return mean ± std", s.Episodes.Count == 0 ? "n/a"
+            : $"{s.ReturnMean.ToString("F2", CultureInfo.InvariantCulture)} ± {s.ReturnStd.ToString("F2", CultureInfo.InvariantCulture)}");
+        table.AddRow("inference latency p50 / p99", $"{Us(s.Latency.Percentile(0.5))} / {Us(s.Latency.Percentile(0.99))}");
+        table.AddRow("loop period", s.PeriodSeconds is double p ? $"{(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms ({(1 / p).ToString("G4", CultureInfo.InvariantCulture)} Hz)" : "free-running (simulation)");
+        table.AddRow("jitter p99", s.Jitter.Count == 0 ? "n/a (not paced)" : Us(s.Jitter.Percentile(0.99)));
+        table.AddRow("deadline misses", s.DeadlineMisses.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("faults (NaN/Inf actions)", s.Faults.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("actions clamped", s.Clamps.ToString(CultureInfo.InvariantCulture));
+        if (logPath is not null) table.AddRow("logged to", Markup.Escape($"{logPath} (run {log?.RunId})"));
+        Console.Write(table);
+        foreach (EpisodeResult e in s.Episodes.Where(e => e.Detail is not null))
+            Console.MarkupLine($"[yellow]episode {e.Index + 1}:[/] {Markup.Escape(e.Detail!)}");
+    }
+
+    private int Bad(string message)
+    {
+        Error.WriteLine($"runtime: {message}");
+        return ExitCodes.BadInput;
+    }
+}
