@@ -12,4 +12,8 @@ public readonly record struct PolicyStepReport(
     int LineSearchSteps,
     int CgIterations,
     double CgResidual,
-    double MaxStep);
+    double MaxStep)
+{
+    /// <summary>The KL-penalty coefficient β in force during the update (penalty variant only; null for the trust region).</summary>
+    public double? Beta { get; init; }
+}

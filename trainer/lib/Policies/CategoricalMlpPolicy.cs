@@ -72,6 +72,20 @@ public sealed class CategoricalMlpPolicy : MlpPolicy
         return sum / batch;
     }
 
+    protected override void KlOutputGradient(ReadOnlySpan<float> oldOutputs, ReadOnlySpan<float> oldHead, ReadOnlySpan<float> outputs, int batch, Span<float> dOutputs, Span<float> headGradient)
+    {
+        // KL = Σ_j p0_j (log p0_j − z1_j + lse(z1)):  ∂/∂z1_j = p1_j − p0_j, averaged over the batch.
+        int k = OutputSize;
+        Span<double> p0 = stackalloc double[k];
+        Span<double> p1 = stackalloc double[k];
+        for (int i = 0; i < batch; i++)
+        {
+            Softmax(oldOutputs.Slice(i * k, k), p0);
+            Softmax(outputs.Slice(i * k, k), p1);
+            for (int j = 0; j < k; j++) dOutputs[i * k + j] = (float)((p1[j] - p0[j]) / batch);
+        }
+    }
+
     public override double MeanEntropy(ReadOnlySpan<float> outputs, int batch)
     {
         int k = OutputSize;

@@ -97,6 +97,23 @@ public sealed class GaussianMlpPolicy : MlpPolicy
         return constant + sum / batch;
     }
 
+    protected override void KlOutputGradient(ReadOnlySpan<float> oldOutputs, ReadOnlySpan<float> oldHead, ReadOnlySpan<float> outputs, int batch, Span<float> dOutputs, Span<float> headGradient)
+    {
+        // KL_j = log σ1 − log σ0 + (σ0² + (μ0 − μ1)²)/(2σ1²) − ½:  ∂/∂μ1 = (μ1 − μ0)/σ1²,
+        // ∂/∂log σ1 = 1 − (σ0² + (μ0 − μ1)²)/σ1², each averaged over the batch.
+        int d = OutputSize;
+        Span<double> meanSquare = stackalloc double[d];
+        for (int i = 0; i < batch; i++)
+            for (int j = 0; j < d; j++)
+            {
+                double diff = outputs[i * d + j] - (double)oldOutputs[i * d + j];
+                dOutputs[i * d + j] = (float)(diff * Math.Exp(-2.0 * _logStd[j]) / batch);
+                meanSquare[j] += diff * diff / batch;
+            }
+        for (int j = 0; j < d; j++)
+            headGradient[j] = (float)(1.0 - (Math.Exp(2.0 * oldHead[j]) + meanSquare[j]) * Math.Exp(-2.0 * _logStd[j]));
+    }
+
     public override double MeanEntropy(ReadOnlySpan<float> outputs, int batch)
     {
         double h = 0;

@@ -76,6 +76,16 @@ public abstract class MlpPolicy
         HeadFisherProduct(v[netCount..], result[netCount..]);
     }
 
+    /// <summary>∇_θ of the mean over the batch of KL(π_old(·|s_i) ‖ π_θ(·|s_i)) at the batch of the last
+    /// <see cref="Forward"/> (whose outputs are passed back in): the exact output-gradient of the KL, then a
+    /// vector-Jacobian product through the network. The KL-penalty variant descends β times this.</summary>
+    public void KlGradient(ReadOnlySpan<float> oldOutputs, ReadOnlySpan<float> oldHead, ReadOnlySpan<float> outputs, int batch, Span<float> gradient)
+    {
+        Span<float> dOut = Scratch(batch * OutputSize);
+        KlOutputGradient(oldOutputs, oldHead, outputs, batch, dOut, gradient[Network.ParameterCount..]);
+        Network.Backward(dOut, gradient[..Network.ParameterCount]);
+    }
+
     /// <summary>Mean over the batch of KL(π_old(·|s) ‖ π_current(·|s)).</summary>
     public abstract double MeanKl(ReadOnlySpan<float> oldOutputs, ReadOnlySpan<float> oldHead, ReadOnlySpan<float> newOutputs, int batch);
 
@@ -93,6 +103,9 @@ public abstract class MlpPolicy
 
     /// <summary>∂(Σ_i c_i log π(a_i|s_i))/∂outputs into <paramref name="dOutputs"/> and ∂/∂head into <paramref name="headGradient"/>.</summary>
     protected abstract void OutputGradient(ReadOnlySpan<float> outputs, ReadOnlySpan<float> actions, ReadOnlySpan<float> coefficients, int batch, Span<float> dOutputs, Span<float> headGradient);
+
+    /// <summary>∂(mean_i KL(π_old,i ‖ π_i))/∂outputs into <paramref name="dOutputs"/> and ∂/∂head into <paramref name="headGradient"/>.</summary>
+    protected abstract void KlOutputGradient(ReadOnlySpan<float> oldOutputs, ReadOnlySpan<float> oldHead, ReadOnlySpan<float> outputs, int batch, Span<float> dOutputs, Span<float> headGradient);
 
     /// <summary>In place: u_i ← scale · M(outputs_i) u_i, M the Fisher metric of the output distribution.</summary>
     protected abstract void ApplyFisherMetric(ReadOnlySpan<float> outputs, int batch, Span<float> u, float scale);

@@ -41,12 +41,15 @@ public sealed class RolloutCollector
 
     public EpisodeTracker Tracker { get; }
 
-    /// <summary>Runs StepsPerEnv steps in every environment into <paramref name="buffer"/>.</summary>
-    public void Collect(RolloutBuffer buffer)
+    /// <summary>Runs StepsPerEnv steps in every environment into <paramref name="buffer"/>.
+    /// <paramref name="beforeStep"/>, if given, is called with t before step t, while every env is still in the state
+    /// that produced the observation stored at (env, t): vine sampling saves simulator states there.</summary>
+    public void Collect(RolloutBuffer buffer, Action<int>? beforeStep = null)
     {
         int e = _envs.Count, d = _envs.ObsSize, a = _policy.ActionSize, envA = _envs.ActSize;
         for (int t = 0; t < buffer.StepsPerEnv; t++)
         {
+            beforeStep?.Invoke(t);
             _normalizer.Normalize(_current, _stepNormalized);
             _policy.Forward(_stepNormalized, e, _stepOutputs);
             for (int k = 0; k < e; k++)

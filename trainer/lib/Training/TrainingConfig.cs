@@ -1,5 +1,7 @@
 using System.Globalization;
 using TrpoEdge.Trainer.Algorithms;
+using TrpoEdge.Trainer.Constraints;
+using TrpoEdge.Trainer.Sampling;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +12,9 @@ namespace TrpoEdge.Trainer.Training;
 /// cg_max_steps, cg_damping, line_search_max_iter, line_search_shrinking_factor, learning_rate,
 /// n_critic_updates, batch_size, sub_sampling_factor, normalize_advantage, normalize, net_arch, activation_fn,
 /// log_std_init) plus this toolkit's own (eval_every, eval_episodes, final_eval_episodes, checkpoint_every,
-/// stop_at_return, obs_clip, seed). Unknown keys are errors, not silently ignored.</summary>
+/// stop_at_return, obs_clip, seed) and the variants' (sampling: single_path|vine, vine_states, vine_actions,
+/// vine_horizon, vine_bootstrap; constraint: trust_region|penalty, penalty_epochs, penalty_lr, penalty_beta_init,
+/// penalty_batch_size). Unknown keys are errors, not silently ignored.</summary>
 public static class TrainingConfig
 {
     public static readonly IReadOnlyList<string> Keys =
@@ -19,6 +23,8 @@ public static class TrainingConfig
         "line_search_max_iter", "line_search_shrinking_factor", "learning_rate", "n_critic_updates", "batch_size",
         "sub_sampling_factor", "normalize_advantage", "normalize", "net_arch", "activation_fn", "log_std_init",
         "eval_every", "eval_episodes", "final_eval_episodes", "checkpoint_every", "stop_at_return", "obs_clip", "seed",
+        "sampling", "vine_states", "vine_actions", "vine_horizon", "vine_bootstrap",
+        "constraint", "penalty_epochs", "penalty_lr", "penalty_beta_init", "penalty_batch_size",
     ];
 
     /// <summary>Reads the section for <paramref name="envId"/> from a config file and applies it over <paramref name="baseline"/>.</summary>
@@ -57,6 +63,8 @@ public static class TrainingConfig
     private static TrainingOptions Apply(YamlMappingNode section, TrainingOptions o, string path)
     {
         TrpoOptions t = o.Trpo;
+        VineOptions vine = o.Vine;
+        KlPenaltyOptions penalty = o.Penalty;
         foreach (var (keyNode, valueNode) in section.Children)
         {
             string key = ((YamlScalarNode)keyNode).Value ?? "";
@@ -89,12 +97,36 @@ public static class TrainingConfig
                 case "checkpoint_every": o = o with { CheckpointEvery = Int(valueNode, where) }; break;
                 case "stop_at_return": o = o with { StopAtReturn = Number(valueNode, where) }; break;
                 case "obs_clip": o = o with { ObservationClip = (float)Number(valueNode, where) }; break;
+                case "sampling": o = o with { Sampling = ParseSampling(valueNode, where) }; break;
+                case "vine_states": vine = vine with { States = Int(valueNode, where) }; break;
+                case "vine_actions": vine = vine with { Actions = Int(valueNode, where) }; break;
+                case "vine_horizon": vine = vine with { Horizon = Int(valueNode, where) }; break;
+                case "vine_bootstrap": vine = vine with { Bootstrap = Bool(valueNode, where) }; break;
+                case "constraint": o = o with { Constraint = ParseConstraint(valueNode, where) }; break;
+                case "penalty_epochs": penalty = penalty with { Epochs = Int(valueNode, where) }; break;
+                case "penalty_lr": penalty = penalty with { LearningRate = Number(valueNode, where) }; break;
+                case "penalty_beta_init": penalty = penalty with { BetaInit = Number(valueNode, where) }; break;
+                case "penalty_batch_size": penalty = penalty with { MinibatchSize = Int(valueNode, where) }; break;
                 default:
                     throw new FormatException($"{where}: unknown setting. Known settings: {string.Join(", ", Keys)}.");
             }
         }
-        return o with { Trpo = t };
+        return o with { Trpo = t, Vine = vine, Penalty = penalty };
     }
+
+    private static SamplingScheme ParseSampling(YamlNode node, string where) => Text(node, where).ToLowerInvariant() switch
+    {
+        "single_path" or "single-path" => SamplingScheme.SinglePath,
+        "vine" => SamplingScheme.Vine,
+        var s => throw new FormatException($"{where}: \"{s}\" is not a sampling scheme; use single_path or vine."),
+    };
+
+    private static PolicyConstraint ParseConstraint(YamlNode node, string where) => Text(node, where).ToLowerInvariant() switch
+    {
+        "trust_region" or "trust-region" => PolicyConstraint.TrustRegion,
+        "penalty" or "kl_penalty" => PolicyConstraint.Penalty,
+        var s => throw new FormatException($"{where}: \"{s}\" is not a constraint; use trust_region or penalty."),
+    };
 
     private static string Text(YamlNode node, string where) =>
         node is YamlScalarNode { Value: { } v } ? v : throw new FormatException($"{where}: expected a single value.");

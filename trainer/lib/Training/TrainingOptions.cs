@@ -1,4 +1,6 @@
 using TrpoEdge.Trainer.Algorithms;
+using TrpoEdge.Trainer.Constraints;
+using TrpoEdge.Trainer.Sampling;
 
 namespace TrpoEdge.Trainer.Training;
 
@@ -26,6 +28,12 @@ public sealed record TrainingOptions
     /// <summary>Stop early once the deterministic evaluation return reaches this (null = never).</summary>
     public double? StopAtReturn { get; init; }
     public TrpoOptions Trpo { get; init; } = new();
+    /// <summary>Single path (default) or vine (Schulman et al. 2015, §5.2) with <see cref="Vine"/>'s settings.</summary>
+    public SamplingScheme Sampling { get; init; } = SamplingScheme.SinglePath;
+    public VineOptions Vine { get; init; } = new();
+    /// <summary>Trust region (default) or the KL-penalty simplification with <see cref="Penalty"/>'s settings.</summary>
+    public PolicyConstraint Constraint { get; init; } = PolicyConstraint.TrustRegion;
+    public KlPenaltyOptions Penalty { get; init; } = new();
 
     public int BatchSize => NumEnvs * StepsPerEnv;
 
@@ -45,5 +53,9 @@ public sealed record TrainingOptions
         TrpoOptions.Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, ">= 0");
         TrpoOptions.Require(Trpo.CriticBatchSize <= BatchSize, "CriticBatchSize", Trpo.CriticBatchSize, $"<= the rollout batch ({NumEnvs} envs × {StepsPerEnv} steps = {BatchSize})");
         Trpo.Validate();
+        TrpoOptions.Require(Enum.IsDefined(Sampling), nameof(Sampling), Sampling, "single_path or vine");
+        TrpoOptions.Require(Enum.IsDefined(Constraint), nameof(Constraint), Constraint, "trust_region or penalty");
+        if (Sampling == SamplingScheme.Vine) Vine.Validate(BatchSize);
+        if (Constraint == PolicyConstraint.Penalty) Penalty.Validate();
     }
 }
