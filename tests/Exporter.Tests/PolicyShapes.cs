@@ -12,6 +12,7 @@ internal static class PolicyShapes
         "continuous-relu-obs5-32-act2-per-dim-bounds",
         "discrete-relu-obs6-16x8-3-actions",
         "continuous-obs1-8x8x8-tanh-act3",
+        "continuous-linear-obs3-no-hidden-layer",
     ];
 
     public static PolicyCheckpoint Make(string name) => name switch
@@ -23,6 +24,7 @@ internal static class PolicyShapes
         "discrete-relu-obs6-16x8-3-actions" => TestCheckpoints.Discrete(obsDim: 6, hidden: [16, 8], actions: 3, activation: "relu", seed: 14),
         "continuous-obs1-8x8x8-tanh-act3" => TestCheckpoints.Continuous(obsDim: 1, hidden: [8, 8, 8], actDim: 3, seed: 15,
             low: [float.NegativeInfinity, -1f, -1f], high: [float.PositiveInfinity, 1f, 0.5f]),
+        "continuous-linear-obs3-no-hidden-layer" => TestCheckpoints.Continuous(obsDim: 3, hidden: [], actDim: 1, seed: 16),
         _ => throw new ArgumentException($"Unknown policy shape {name}."),
     };
 }
