@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using TrpoEdge.Emulator;
+using TrpoEdge.Runtime.Serial;
+
+namespace TrpoEdge.Hardware.Tests.Serial;
+
+/// <summary>The termios port against a real pseudo-terminal (the same kernel tty layer a USB serial
+/// adapter goes through).</summary>
+public sealed class SerialPortTests
+{
+    private static byte[] ReadExactly(Func<byte[], int> read, int count)
+    {
+        var got = new List<byte>();
+        var buf = new byte[4096];
+        var sw = Stopwatch.StartNew();
+        while (got.Count < count && sw.ElapsedMilliseconds < 5000)
+        {
+            int n = read(buf);
+            got.AddRange(buf.AsSpan(0, n).ToArray());
+        }
+        return got.ToArray();
+    }
+
+    [Fact]
+    public void Bytes_cross_a_pty_unchanged_in_both_directions_including_zeros_and_control_characters()
+    {
+        using var pty = PseudoTerminal.Open();
+        using ISerialPort port = SerialPort.Open(pty.SlavePath, 115200);
+        // Every byte value, twice: raw mode must not translate CR/LF, eat XON/XOFF or echo.
+        byte[] data = [.. Enumerable.Range(0, 256).Select(i => (byte)i), .. Enumerable.Range(0, 256).Select(i => (byte)(255 - i))];
+
+        port.Write(data);
+        Assert.Equal(data, ReadExactly(b => pty.Read(b, TimeSpan.FromMilliseconds(50)), data.Length));
+
+        Assert.True(pty.Write(data));
+        Assert.Equal(data, ReadExactly(b => port.Read(b, TimeSpan.FromMilliseconds(50)), data.Length));
+        // and nothing came back as an echo
+        Assert.Equal(0, pty.Read(new byte[16], TimeSpan.FromMilliseconds(20)));
+    }
+
+    [Fact]
+    public void A_read_with_nothing_to_read_returns_zero_after_about_the_timeout()
+    {
+        using var pty = PseudoTerminal.Open();
+        using ISerialPort port = SerialPort.Open(pty.SlavePath, 115200);
+        var sw = Stopwatch.StartNew();
+        Assert.Equal(0, port.Read(new byte[8], TimeSpan.FromMilliseconds(80)));
+        Assert.InRange(sw.ElapsedMilliseconds, 70, 1000);
+    }
+
+    [Fact]
+    public void A_missing_device_is_reported_with_the_path_and_where_to_look()
+    {
+        var e = Assert.Throws<SerialPortException>(() => SerialPort.Open("/dev/ttyUSB-trpoedge-missing", 115200));
+        Assert.Contains("/dev/ttyUSB-trpoedge-missing does not exist", e.Message);
+        Assert.Contains("ls /dev/ttyUSB*", e.Message);
+        Assert.Equal(2, e.NativeError);
+    }
+
+    [Fact]
+    public void A_second_open_of_the_same_port_is_refused_as_busy_and_the_port_reopens_after_close()
+    {
+        using var pty = PseudoTerminal.Open();
+        ISerialPort first = SerialPort.Open(pty.SlavePath, 115200);
+        var e = Assert.Throws<SerialPortException>(() => SerialPort.Open(pty.SlavePath, 115200));
+        Assert.Contains("is busy", e.Message);
+        first.Dispose();
+        using ISerialPort again = SerialPort.Open(pty.SlavePath, 115200);
+        Assert.Equal(pty.SlavePath, again.PortName);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_tty_is_refused_as_not_a_serial_device()
+    {
+        var e = Assert.Throws<SerialPortException>(() => SerialPort.Open("/dev/null", 115200));
+        Assert.Contains("is not a serial device", e.Message);
+    }
+
+    [Fact]
+    public void Permission_denied_carries_the_dialout_hint()
+    {
+        // As root (CI) open() never fails with EACCES, so the errno-to-message mapping is checked directly.
+        SerialPortException e = UnixSerialPort.OpenError("/dev/ttyACM0", 13);
+        Assert.Contains("Permission denied opening /dev/ttyACM0", e.Message);
+        Assert.Contains("usermod -aG dialout", e.Message);
+        Assert.Contains("is busy", UnixSerialPort.OpenError("/dev/ttyACM0", 16).Message);
+    }
+
+    [Fact]
+    public void An_unsupported_baud_rate_lists_the_supported_ones()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => SerialPort.Open("/dev/null", 12345));
+        Assert.Contains("115200", e.Message);
+    }
+
+    [Fact]
+    public void A_device_that_disappears_mid_run_raises_serial_port_lost_on_read()
+    {
+        var pty = PseudoTerminal.Open();
+        using ISerialPort port = SerialPort.Open(pty.SlavePath, 115200);
+        Assert.True(pty.Write([1, 2, 3]));
+        Assert.Equal(3, ReadExactly(b => port.Read(b, TimeSpan.FromMilliseconds(50)), 3).Length);
+        pty.Dispose(); // the "USB cable" is pulled: the master side closes
+        Assert.Throws<SerialPortLostException>(() => port.Read(new byte[8], TimeSpan.FromMilliseconds(200)));
+    }
+}
