@@ -12,8 +12,21 @@
 #define BAUD_TOL 3
 #include <util/setbaud.h>
 
-#define TIMER1_TICKS_PER_US 2U /* F_CPU / 8 at 16 MHz */
-#define TIMER1_TOP ((uint16_t)(CONTROL_PERIOD_US * TIMER1_TICKS_PER_US - 1))
+/* Timer1 counts at F_CPU / 8 (2 counts per us) when the period fits 16 bits, else at F_CPU / 64
+ * (4 us per count): 50 ms is 12 500 counts. */
+#if CONTROL_PERIOD_US * 2UL <= 65536UL
+#define TIMER1_PRESCALE_BITS _BV(CS11)
+#define TIMER1_COUNT(us) ((us) * 2UL)
+#define TIMER1_US(counts) ((uint32_t)(counts) / 2U)
+#else
+#define TIMER1_PRESCALE_BITS (_BV(CS11) | _BV(CS10))
+#define TIMER1_COUNT(us) ((us) / 4UL)
+#define TIMER1_US(counts) ((uint32_t)(counts) * 4U)
+#endif
+#if TIMER1_COUNT(CONTROL_PERIOD_US) > 65536UL
+#error "CONTROL_PERIOD_US too long for Timer1 at prescaler 64 (max 262 ms)"
+#endif
+#define TIMER1_TOP ((uint16_t)(TIMER1_COUNT(CONTROL_PERIOD_US) - 1))
 
 static volatile int32_t encoder_count;
 static volatile uint8_t encoder_state;
@@ -46,7 +59,7 @@ void board_init(void)
     OCR2A = 0;
     /* Timer1: CTC at the control period, prescaler 8 */
     TCCR1A = 0;
-    TCCR1B = _BV(WGM12) | _BV(CS11);
+    TCCR1B = _BV(WGM12) | TIMER1_PRESCALE_BITS;
     OCR1A = TIMER1_TOP;
     TIMSK1 = _BV(OCIE1A);
     /* UART 8N1 */
@@ -114,7 +127,7 @@ uint32_t board_micros(void)
         pending = (uint8_t)(TIFR1 & _BV(OCF1A));
     }
     if (pending && sub < TIMER1_TOP / 2) ticks++; /* the compare fired but its ISR has not run yet */
-    return ticks * CONTROL_PERIOD_US + sub / TIMER1_TICKS_PER_US;
+    return ticks * CONTROL_PERIOD_US + TIMER1_US(sub);
 }
 
 int32_t board_encoder(void)

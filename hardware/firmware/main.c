@@ -159,7 +159,7 @@ static void control_tick(uint8_t overrun)
     s.ack_seq = host_seq;
     s.flags = (uint8_t)(flags | (watchdog_tripped ? WIRE_FLAG_WATCHDOG : 0) | (estop_latched ? WIRE_FLAG_ESTOP : 0)
                         | (limit_latched ? WIRE_FLAG_LIMIT : 0));
-    s.reward = -(th * th + 0.1f * theta_dot * theta_dot + 0.001f * u * u);
+    s.reward = -(th * th + 0.1f * theta_dot * theta_dot + 0.001f * (REWARD_ACTION_SCALE * u) * (REWARD_ACTION_SCALE * u));
     s.obs_dim = OBS_DIM;
     s.obs[0] = cosf(th);
     s.obs[1] = sinf(th);
