@@ -226,17 +226,17 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         SendSlow(message);
     }
 
-    private void SendSlow(WriterMessage message)
+    private void SendSlow(in WriterMessage message)
     {
+        // The disk is Capacity messages behind. Poll (spin, yield, then 1 ms sleeps) instead of awaiting WriteAsync:
+        // no Task per call, no thread-pool handoff per freed slot, and the writer thread drains a full channel
+        // at its own pace meanwhile.
         _fullWaits++;
-        try
+        var spinner = new SpinWait();
+        while (!_channel.Writer.TryWrite(message))
         {
-            _channel.Writer.WriteAsync(message).AsTask().GetAwaiter().GetResult();
-        }
-        catch (ChannelClosedException)
-        {
-            ThrowIfUnusable();
-            throw;
+            if (Volatile.Read(ref _fault) is { } fault) throw Failed(fault);
+            spinner.SpinOnce();
         }
     }
 

@@ -166,4 +166,34 @@ public sealed class TrajectoryWriterTests
         Assert.Equal(0, writer.FullWaits);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void Appending_into_a_full_channel_waits_for_the_disk_without_allocating_or_dropping()
+    {
+        using var store = new TempStore();
+        var options = new TrajectoryWriterOptions { BatchSize = 64, FlushInterval = TimeSpan.FromMilliseconds(5), Capacity = 16 };
+        var writer = TrajectoryWriter.Open(store.Path, StoreFixtures.Pendulum(), options);
+        var obs = new float[3];
+        var act = new float[1];
+        writer.BeginEpisode();
+        for (int t = 0; t < 100; t++) writer.Append(new StepRecord(obs, act, t, -1, 0)); // warm-up
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 100; t < 20_000; t++)
+        {
+            obs[0] = t;
+            writer.Append(new StepRecord(obs, act, t, -1, 0, timestampNs: t + 1));
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        writer.EndEpisode(false, true, obs);
+        writer.Dispose();
+
+        Assert.True(writer.FullWaits > 0, "a 16-message channel must have filled up");
+        Assert.Equal(0, allocated);
+        using var reader = TrajectoryReader.Open(store.Path);
+        var e = Assert.Single(reader.ReadEpisodes());
+        Assert.Equal(20_000, e.Length);
+        Assert.Equal(Enumerable.Range(0, 20_000).Select(t => (double)t), e.Rewards);
+        Assert.Equal(19_999f, e.Observation(19_999)[0]);
+    }
 }
