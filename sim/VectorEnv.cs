@@ -27,6 +27,8 @@ public sealed class VectorEnv : IDisposable, IParallelWork
     private readonly IEnv[] _envs;
     private readonly PendulumEnv[]? _pendulums;
     private readonly PendulumBatchState? _pendulumState;
+    // Built-in envs of one type with a single-float action, stepped without their per-call checks.
+    private readonly IUncheckedStep[]? _unchecked;
     private readonly Space _observationSpace, _actionSpace;
     private readonly int _obsSize, _actSize;
     private readonly int _discreteN; // 0 for a box action space
@@ -71,6 +73,10 @@ public sealed class VectorEnv : IDisposable, IParallelWork
             _pendulums = _envs.Cast<PendulumEnv>().ToArray();
             _pendulumState = new PendulumBatchState(count);
             for (int i = 0; i < count; i++) _pendulums[i].Bind(_pendulumState, i);
+        }
+        else if (_envs[0] is IUncheckedStep && _actSize == 1 && _envs.All(e => e.GetType() == _envs[0].GetType()))
+        {
+            _unchecked = _envs.Cast<IUncheckedStep>().ToArray();
         }
 
         int workers = (threads == 0 ? Math.Min(Environment.ProcessorCount, 4) : threads) - 1;
@@ -179,6 +185,11 @@ public sealed class VectorEnv : IDisposable, IParallelWork
             PendulumBatchKernel.Step(_pendulumState!, _pendulums, lo, hi, _pActions, _pObs, _pFinal, _pRewards, _pTerminated, _pTruncated);
             return;
         }
+        if (_unchecked is not null)
+        {
+            StepUnchecked(lo, hi);
+            return;
+        }
         for (int i = lo; i < hi; i++)
         {
             var obsRow = new Span<float>(_pObs + (long)i * os, os);
@@ -189,6 +200,22 @@ public sealed class VectorEnv : IDisposable, IParallelWork
             _pTruncated[i] = r.Truncated;
             if (r.Terminated || r.Truncated) _envs[i].Reset(null, obsRow);
             else finalRow.CopyTo(obsRow);
+        }
+    }
+
+    private unsafe void StepUnchecked(int lo, int hi)
+    {
+        int os = _obsSize;
+        IUncheckedStep[] envs = _unchecked!;
+        for (int i = lo; i < hi; i++)
+        {
+            float* f = _pFinal + (long)i * os, o = _pObs + (long)i * os;
+            StepResult r = envs[i].StepUnchecked(_pActions[i], new Span<float>(f, os));
+            _pRewards[i] = r.Reward;
+            _pTerminated[i] = r.Terminated;
+            _pTruncated[i] = r.Truncated;
+            if (r.Terminated || r.Truncated) _envs[i].Reset(null, new Span<float>(o, os));
+            else for (int k = 0; k < os; k++) o[k] = f[k];
         }
     }
 

@@ -7,7 +7,7 @@ namespace TrpoEdge.Sim;
 /// <summary>Gymnasium Acrobot-v1 (0.29): "book" dynamics, one RK4 step of 0.2 s with the torque held,
 /// wrap both angles to [−π, π], clip the velocities. The reset state is float32-rounded (Gymnasium's
 /// <c>.astype(np.float32)</c>); every later state is float64.</summary>
-public sealed class AcrobotEnv : IEnv
+public sealed class AcrobotEnv : IEnv, IUncheckedStep
 {
     public const string EnvId = "Acrobot-v1";
     internal const double Dt = 0.2;
@@ -52,6 +52,8 @@ public sealed class AcrobotEnv : IEnv
         ActionCheck.Observation(EnvId, observation, 6);
         return StepUnchecked(a, observation);
     }
+
+    StepResult IUncheckedStep.StepUnchecked(float action, Span<float> observation) => StepUnchecked((int)action, observation);
 
     internal StepResult StepUnchecked(int action, Span<float> observation)
     {

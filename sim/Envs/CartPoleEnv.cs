@@ -7,7 +7,7 @@ namespace TrpoEdge.Sim;
 /// <summary>Gymnasium CartPole-v1 (0.29), explicit Euler, float64 state, float32 observation
 /// [x, ẋ, θ, θ̇]. Reward +1 on every step including the terminal one; 0 for steps taken after
 /// termination (Gymnasium's steps_beyond_terminated).</summary>
-public sealed class CartPoleEnv : IEnv
+public sealed class CartPoleEnv : IEnv, IUncheckedStep
 {
     public const string EnvId = "CartPole-v1";
     internal const double Gravity = 9.8, MassCart = 1.0, MassPole = 0.1, Length = 0.5, ForceMag = 10.0, Tau = 0.02;
@@ -55,6 +55,8 @@ public sealed class CartPoleEnv : IEnv
         ActionCheck.Observation(EnvId, observation, 4);
         return StepUnchecked(a, observation);
     }
+
+    StepResult IUncheckedStep.StepUnchecked(float action, Span<float> observation) => StepUnchecked((int)action, observation);
 
     internal StepResult StepUnchecked(int action, Span<float> observation)
     {

@@ -7,7 +7,7 @@ namespace TrpoEdge.Sim;
 /// <summary>Gymnasium MountainCarContinuous-v0 (0.29). After every step the state is stored as float32
 /// (<c>np.array([x, v], dtype=np.float32)</c>), so each step starts from float32-rounded values; the reset
 /// state is float64. The reward uses the raw, unclipped action.</summary>
-public sealed class MountainCarContinuousEnv : IEnv
+public sealed class MountainCarContinuousEnv : IEnv, IUncheckedStep
 {
     public const string EnvId = "MountainCarContinuous-v0";
     internal const double MinAction = -1.0, MaxAction = 1.0, MinPosition = -1.2, MaxPosition = 0.6;
@@ -48,6 +48,8 @@ public sealed class MountainCarContinuousEnv : IEnv
         ActionCheck.Observation(EnvId, observation, 2);
         return StepUnchecked(a, observation);
     }
+
+    StepResult IUncheckedStep.StepUnchecked(float action, Span<float> observation) => StepUnchecked(action, observation);
 
     internal StepResult StepUnchecked(float action, Span<float> observation)
     {

@@ -188,4 +188,39 @@ public sealed class VectorEnvTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("CartPole-v1")]
+    [InlineData("Acrobot-v1")]
+    [InlineData("MountainCarContinuous-v0")]
+    [InlineData("rig:direct-drive")]
+    public void Every_env_kind_steps_in_a_vector_exactly_as_alone_including_autoresets(string id)
+    {
+        const int n = 5;
+        using var vec = new VectorEnv(_ => SaveRestoreTests.Make(id), n, threads: 1);
+        var singles = Enumerable.Range(0, n).Select(_ => SaveRestoreTests.Make(id)).ToArray();
+        var (obs, rew, term, trunc, final) = Buffers(vec);
+        vec.Reset(21, obs);
+        var so = new float[vec.ObsSize];
+        for (int i = 0; i < n; i++) singles[i].Reset(21 + (ulong)i, so);
+        var actions = new float[n];
+        bool discrete = vec.ActionSpace is Spaces.DiscreteSpace;
+        int resets = 0;
+        for (int t = 0; t < 1000; t++)
+        {
+            for (int i = 0; i < n; i++) actions[i] = discrete ? (t / 3 + i) % ((Spaces.DiscreteSpace)vec.ActionSpace).N : (float)Math.Sin(t * 0.03 + i);
+            vec.Step(actions, obs, rew, term, trunc, final);
+            for (int i = 0; i < n; i++)
+            {
+                var r = singles[i].Step([actions[i]], so);
+                Assert.Equal(r.Reward, rew[i]);
+                Assert.Equal(r.Terminated, term[i]);
+                Assert.Equal(r.Truncated, trunc[i]);
+                Assert.Equal(so, final.AsSpan(vec.ObsSize * i, vec.ObsSize).ToArray());
+                if (r.Done) { singles[i].Reset(null, so); resets++; }
+                Assert.Equal(so, obs.AsSpan(vec.ObsSize * i, vec.ObsSize).ToArray());
+            }
+        }
+        Assert.True(resets > 0);
+    }
 }
