@@ -1,25 +1,36 @@
 using System.Globalization;
 using Spectre.Console;
+using TrpoEdge.Core.Contracts;
+using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Exporter.Cli;
 
-/// <summary>The short, human summary the CLI prints after an export and a verification.</summary>
+/// <summary>The short, human summary the CLI prints after an export and a verification. Hashes go on plain
+/// lines outside the table: a 64-digit hex string wrapped inside an 80-column table cannot be copied.</summary>
 public static class SummaryTable
 {
     public static void Write(IAnsiConsole console, ExportSummary s)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(s.OnnxPath)}[/]");
         table.AddColumn("");
-        table.AddColumn("");
-        table.HideHeaders();
-        foreach (ModelPort p in s.Inputs) table.AddRow("input", Markup.Escape($"{p.Name}  {p.ElementType} {p.Shape}"));
-        foreach (ModelPort p in s.Outputs) table.AddRow("output", Markup.Escape($"{p.Name}  {p.ElementType} {p.Shape}"));
-        foreach (var (key, value) in s.Metadata) table.AddRow(Markup.Escape(key), Markup.Escape(Shorten(value)));
-        table.AddRow("parameters", s.ParameterCount.ToString("N0", CultureInfo.InvariantCulture));
-        table.AddRow("file", $"{s.FileBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
-        table.AddRow("sha256", s.FileSha256);
-        table.AddRow("time", $"{s.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
+        table.AddColumn("name");
+        table.AddColumn("type");
+        table.AddColumn("shape");
+        foreach (ModelPort p in s.Inputs) table.AddRow("input", Markup.Escape(p.Name), p.ElementType, Markup.Escape(p.Shape));
+        foreach (ModelPort p in s.Outputs) table.AddRow("output", Markup.Escape(p.Name), p.ElementType, Markup.Escape(p.Shape));
         console.Write(table);
+
+        var meta = new Table().Border(TableBorder.Rounded);
+        meta.AddColumn("metadata");
+        meta.AddColumn("value");
+        foreach (var (key, value) in s.Metadata) meta.AddRow(Markup.Escape(key), Markup.Escape(Display(key, value)));
+        console.Write(meta);
+
+        console.WriteLine($"parameters  {s.ParameterCount.ToString("N0", CultureInfo.InvariantCulture)} (policy version {s.PolicyVersion.ToString(CultureInfo.InvariantCulture)})");
+        console.WriteLine($"file        {s.FileBytes.ToString("N0", CultureInfo.InvariantCulture)} bytes");
+        console.WriteLine($"sha256      {s.FileSha256}");
+        console.WriteLine($"checkpoint  {s.CheckpointSha256}");
+        console.WriteLine($"time        {s.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)} ms");
     }
 
     public static void Write(IAnsiConsole console, VerificationReport r)
@@ -35,5 +46,15 @@ public static class SummaryTable
             + string.Join(", ", r.WorstObservation.Select(v => v.ToString("G9", CultureInfo.InvariantCulture))) + "]"));
     }
 
-    private static string Shorten(string value) => value.Length <= 120 ? value : value[..117] + "...";
+    /// <summary>Spaces in their readable form, and nothing wider than the value column of an 80-column
+    /// table (the checkpoint's hash is printed in full below it).</summary>
+    private static string Display(string key, string value)
+    {
+        if (key is PolicyModelContract.Metadata.ObservationSpace or PolicyModelContract.Metadata.ActionSpace)
+        {
+            try { value = SpaceSpec.Parse(value).ToString(); }
+            catch (FormatException) { /* show the raw text */ }
+        }
+        return value.Length <= 44 ? value : value[..41] + "...";
+    }
 }

@@ -33,11 +33,12 @@ public sealed class CliTests
         var (code, output, err) = Run("--onnx", onnx, "--checkpoint", ckpt);
 
         Assert.True(code == 0, err);
-        Assert.Contains("obs  float32 [batch, 3]", output);
-        Assert.Contains("action_log_std  float32 [batch, 1]", output);
+        Assert.Matches(@"input\s+│\s+obs\s+│\s+float32\s+│\s+\[batch, 3\]", output);
+        Assert.Matches(@"output\s+│\s+action_log_std\s+│\s+float32\s+│\s+\[batch, 1\]", output);
         Assert.Contains("trpoedge.checkpoint_sha256", output);
-        Assert.Contains("4,482", output);
-        Assert.Contains(TrpoEdge.Core.Checkpoints.PolicyCheckpoint.Sha256Of(onnx), output);
+        Assert.Contains("parameters  4,482", output);
+        Assert.Contains("sha256      " + TrpoEdge.Core.Checkpoints.PolicyCheckpoint.Sha256Of(onnx), output);
+        Assert.Contains("checkpoint  " + TrpoEdge.Core.Checkpoints.PolicyCheckpoint.Sha256Of(ckpt), output);
     }
 
     [Fact]
