@@ -138,28 +138,32 @@ public sealed class VectorEnv : IDisposable, IParallelWork
         }
     }
 
-    /// <summary>Runs one step serially or on the pool, timing the probe windows that choose between them.</summary>
+    /// <summary>Runs one step serially or on the pool, timing the probe windows that choose between them.
+    /// The pool is only probed when the serial step is expensive enough for it to pay off: a pooled step on a
+    /// busy machine can wait milliseconds for the worker to be scheduled.</summary>
     private void StepMeasured(int n)
     {
         int k = _stepsSinceCalibration++;
-        if (k < Warmup || k >= Warmup + 2 * Probe)
+        if (k >= Recalibrate) { _stepsSinceCalibration = 0; _serialTicks = _pooledTicks = 0; }
+        bool probeSerial = k >= Warmup && k < Warmup + Probe;
+        bool probePool = k >= Warmup + Probe && k < Warmup + 2 * Probe && _serialTicks > Probe * ParallelThresholdTicks;
+        if (!probeSerial && !probePool)
         {
             if (_parallel) _pool!.Run(this); else StepRange(0, n);
-            if (k >= Recalibrate) { _stepsSinceCalibration = 0; _serialTicks = _pooledTicks = 0; }
             return;
         }
         long t0 = Stopwatch.GetTimestamp();
-        if (k < Warmup + Probe)
+        if (probeSerial)
         {
             StepRange(0, n);
             _serialTicks += Stopwatch.GetTimestamp() - t0;
+            if (k == Warmup + Probe - 1 && _serialTicks <= Probe * ParallelThresholdTicks) _parallel = false;
         }
         else
         {
             _pool!.Run(this);
             _pooledTicks += Stopwatch.GetTimestamp() - t0;
-            if (k == Warmup + 2 * Probe - 1)
-                _parallel = _serialTicks > Probe * ParallelThresholdTicks && _pooledTicks < _serialTicks;
+            if (k == Warmup + 2 * Probe - 1) _parallel = _pooledTicks < _serialTicks;
         }
     }
 

@@ -114,10 +114,13 @@ public sealed class VectorEnvTests
         Assert.Contains("env 1", e.Message);
     }
 
-    [Fact]
-    public void Stepping_allocates_nothing()
+    [Theory]
+    [InlineData("rig")]
+    [InlineData("Pendulum-v1")]
+    [InlineData("CartPole-v1")]
+    public void Stepping_allocates_nothing(string id)
     {
-        using var vec = new VectorEnv(_ => new RigEnv(TestRigs.DirectDrive.WithOverride("delay_steps", 1)), 8, threads: 1);
+        using var vec = new VectorEnv(_ => id == "rig" ? new RigEnv(TestRigs.DirectDrive.WithOverride("delay_steps", 1)) : EnvRegistry.Make(id), 8, threads: 1);
         var (obs, rew, term, trunc, final) = Buffers(vec);
         var actions = new float[8];
         vec.Reset(1, obs);
