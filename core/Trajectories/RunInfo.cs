@@ -15,10 +15,12 @@ public sealed record RunInfo
     /// <summary>The program that logged the run, e.g. "runtime 1.0".</summary>
     public string Program { get; init; } = "unknown";
     public string Host { get; init; } = Environment.MachineName;
-    /// <summary>Lower-case hex SHA-256 identifying the policy that acted, if known. The runtime stores the checkpoint
-    /// SHA-256 from the ONNX model's <c>trpoedge.checkpoint_sha256</c> metadata, so the trainer can tell whether the
-    /// behaviour policy is its own checkpoint (on-policy) or an ancestor.</summary>
+    /// <summary>Lower-case hex SHA-256 of the model file that acted (the .onnx the runtime loaded), if known.</summary>
     public string? ModelSha256 { get; init; }
+    /// <summary>Lower-case hex SHA-256 of the checkpoint the acting model was exported from (the model's
+    /// <c>trpoedge.checkpoint_sha256</c> metadata), so the trainer can tell whether the behaviour policy is its own
+    /// checkpoint (on-policy) or an ancestor, and refuse data from unrelated policies.</summary>
+    public string? CheckpointSha256 { get; init; }
     /// <summary>Policy version of the model at the start of the run; each step also records its own.</summary>
     public long PolicyVersion { get; init; }
     /// <summary>Free text describing the plant: "sim Pendulum-v1 perturbed pendulum.mass=1.3", a serial port, ...</summary>
@@ -40,6 +42,8 @@ public sealed record RunInfo
             throw new ArgumentException($"RunInfo.ControlPeriod is {p}; it must be a positive number of seconds, or null when the run had no fixed period.");
         if (ModelSha256 is { } h && (h.Length != 64 || !h.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f')))
             throw new ArgumentException($"RunInfo.ModelSha256 is \"{h}\"; it must be 64 lower-case hex digits, or null when unknown.");
+        if (CheckpointSha256 is { } c && (c.Length != 64 || !c.All(ch => ch is >= '0' and <= '9' or >= 'a' and <= 'f')))
+            throw new ArgumentException($"RunInfo.CheckpointSha256 is \"{c}\"; it must be 64 lower-case hex digits, or null when unknown.");
         if (PolicyVersion < 0)
             throw new ArgumentException($"RunInfo.PolicyVersion is {PolicyVersion}; policy versions start at 0.");
     }

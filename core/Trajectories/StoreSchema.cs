@@ -27,6 +27,7 @@ internal static class StoreSchema
             observation_space TEXT NOT NULL,
             action_space TEXT NOT NULL,
             model_sha256 TEXT,
+            checkpoint_sha256 TEXT,
             policy_version INTEGER NOT NULL,
             plant TEXT,
             control_period REAL,

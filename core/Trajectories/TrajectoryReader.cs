@@ -198,7 +198,7 @@ public sealed class TrajectoryReader : IDisposable
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = """
             SELECT id, started_at, ended_at, host, program, env_id, observation_space, action_space, model_sha256,
-                   policy_version, plant, control_period, notes
+                   policy_version, plant, control_period, notes, checkpoint_sha256
             FROM runs ORDER BY id;
             """;
         using var r = cmd.ExecuteReader();
@@ -218,6 +218,7 @@ public sealed class TrajectoryReader : IDisposable
                 Plant = r.IsDBNull(10) ? null : r.GetString(10),
                 ControlPeriod = r.IsDBNull(11) ? null : r.GetDouble(11),
                 Notes = r.IsDBNull(12) ? null : r.GetString(12),
+                CheckpointSha256 = r.IsDBNull(13) ? null : r.GetString(13),
             };
             runs[id] = new RunRecord(id, ParseTime(r.GetString(1)), r.IsDBNull(2) ? null : ParseTime(r.GetString(2)), info);
         }

@@ -102,8 +102,8 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
                 insert.Transaction = tx;
                 insert.CommandText = """
                     INSERT INTO runs (started_at, host, program, env_id, observation_space, action_space, model_sha256,
-                                      policy_version, plant, control_period, notes)
-                    VALUES ($started, $host, $program, $env, $obs, $act, $sha, $pv, $plant, $period, $notes);
+                                      policy_version, plant, control_period, notes, checkpoint_sha256)
+                    VALUES ($started, $host, $program, $env, $obs, $act, $sha, $pv, $plant, $period, $notes, $ckpt);
                     SELECT last_insert_rowid();
                     """;
                 insert.Parameters.AddWithValue("$started", StoreWriterThread.FormatTime(NowUnixNs()));
@@ -117,6 +117,7 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
                 insert.Parameters.AddWithValue("$plant", (object?)run.Plant ?? DBNull.Value);
                 insert.Parameters.AddWithValue("$period", (object?)run.ControlPeriod ?? DBNull.Value);
                 insert.Parameters.AddWithValue("$notes", (object?)run.Notes ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$ckpt", (object?)run.CheckpointSha256 ?? DBNull.Value);
                 runId = (long)insert.ExecuteScalar()!;
                 tx.Commit();
             }

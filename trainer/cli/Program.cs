@@ -5,4 +5,5 @@ using TrpoEdge.Trainer.Cli;
 var root = new RootCommand("TrpoEdge trainer: learn a policy with Trust Region Policy Optimization in simulation, evaluate it, and improve it from logged field rollouts.");
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(RetrainCommand.Create());
 return await root.Parse(args).InvokeAsync();

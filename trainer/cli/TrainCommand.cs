@@ -5,6 +5,7 @@ using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Metrics;
+using TrpoEdge.Trainer.Retraining;
 using TrpoEdge.Trainer.Training;
 
 namespace TrpoEdge.Trainer.Cli;
@@ -96,6 +97,7 @@ internal static class TrainCommand
                 throw new ArgumentException($"--resume {resumePath} was trained on {checkpoint.EnvId}, not {probe.Id}; pass --env {checkpoint.EnvId}.");
             agent = Agent.FromCheckpoint(checkpoint, options);
             agent.ParentSha256 = PolicyCheckpoint.Sha256Of(resumePath);
+            agent.Extra[Lineage.Key] = Lineage.ForChildOf(checkpoint, agent.ParentSha256);
         }
         else
         {

@@ -38,6 +38,8 @@ public sealed class Agent
     public long PolicyVersion { get; set; }
     public long TotalSteps { get; set; }
     public string? ParentSha256 { get; set; }
+    /// <summary>Free metadata carried from checkpoint to checkpoint (stored as extra.*), e.g. the lineage.</summary>
+    public Dictionary<string, string> Extra { get; } = new(StringComparer.Ordinal);
 
     public static Agent Create(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod)
     {
@@ -72,6 +74,7 @@ public sealed class Agent
         agent.PolicyVersion = checkpoint.PolicyVersion;
         agent.TotalSteps = checkpoint.TotalSteps;
         agent.ParentSha256 = checkpoint.ParentSha256;
+        foreach (var (key, value) in checkpoint.Extra) agent.Extra[key] = value;
         return agent;
     }
 
@@ -93,10 +96,15 @@ public sealed class Agent
         ParentSha256 = ParentSha256,
         Hyperparameters = SerializeOptions(Options),
         RecordedObservations = recordedObservations,
-        Extra = extra ?? new Dictionary<string, string>(),
+        Extra = Merge(Extra, extra),
     };
 
-    public void UpdateOptions(TrainingOptions options) => Options = options;
+    private static Dictionary<string, string> Merge(Dictionary<string, string> carried, IReadOnlyDictionary<string, string>? extra)
+    {
+        var merged = new Dictionary<string, string>(carried, StringComparer.Ordinal);
+        if (extra is not null) foreach (var (key, value) in extra) merged[key] = value;
+        return merged;
+    }
 
     private static DenseLayer[] ExportLayers(Mlp net)
     {

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Spectre.Console;
+using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Exporter;
+using TrpoEdge.Sim;
+using TrpoEdge.Trainer.Retraining;
+
+namespace TrpoEdge.Trainer.Cli;
+
+/// <summary>`trainer retrain`: improves a checkpoint's policy from trajectories the runtime logged.</summary>
+internal static class RetrainCommand
+{
+    public static Command Create()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "The checkpoint whose exported policy acted in the field (or one of its descendants).", Required = true };
+        var from = new Option<string[]>("--from") { Description = "Trajectory store written by `runtime --log` (repeatable).", Required = true, AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string?>("--out") { Description = "Directory for the new checkpoint and policy.onnx. Default: <checkpoint dir>/retrained." };
+        var updates = new Option<int>("--updates") { Description = "TRPO updates on the logged batch (each importance-weighted, within the trust region).", DefaultValueFactory = _ => new RetrainOptions().Updates };
+        var maxLag = new Option<int>("--max-lag") { Description = "Accept data logged by this checkpoint or up to N of its ancestors (0 = on-policy only).", DefaultValueFactory = _ => new RetrainOptions().MaxPolicyLag };
+        var simSteps = new Option<int>("--sim-steps") { Description = "Mix this many fresh simulated steps (on the checkpoint's environment) into every update.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
+        var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
+        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, seed, noExport };
+        command.SetAction((parse, cancellation) => CliErrors.Guard(() => Task.FromResult(Run(
+            parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
+            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), Seed = parse.GetValue(seed) },
+            !parse.GetValue(noExport), cancellation))));
+        return command;
+    }
+
+    private static int Run(string checkpointPath, string[] stores, string? output, RetrainOptions options, bool export, CancellationToken cancellation)
+    {
+        if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"Checkpoint {checkpointPath} does not exist.", checkpointPath);
+        PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(checkpointPath);
+        string sha = PolicyCheckpoint.Sha256Of(checkpointPath);
+        string outDir = output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, "retrained");
+        var run = new RetrainRun(checkpoint, sha, options);
+        run.Updated += r => Console.WriteLine(
+            $"update {r.Update,3}: {(r.Policy.LineSearchSuccess ? "accepted" : "rejected")} kl {r.Policy.Kl:F4} surrogate {r.Policy.SurrogateBefore:F4}→{r.Policy.SurrogateAfter:F4} " +
+            $"ratio mean {r.RatioMean:F3} max {r.RatioMax:F2} ess {r.EffectiveSampleFraction:P0} value loss {r.ValueLoss:F3} ({r.FieldSteps:N0} field + {r.SimSteps:N0} sim steps)");
+        RetrainResult result = run.Run(stores, outDir, () => EnvRegistry.Make(checkpoint.EnvId), cancellation);
+        string? onnx = null;
+        if (export)
+        {
+            onnx = Path.Combine(outDir, "policy.onnx");
+            PolicyExporter.Export(result.CheckpointPath, onnx);
+        }
+        var table = new Table().AddColumn("retrain").AddColumn("value");
+        table.AddRow("field data", $"{result.FieldEpisodes} episodes, {result.FieldSteps:N0} steps from {stores.Length} store(s)");
+        table.AddRow("updates", $"{result.UpdatesAccepted} accepted of {result.UpdatesTaken}" + (result.StoppedBecause is { } why ? Markup.Escape($" (stopped: {why})") : ""));
+        table.AddRow("policy version", $"{result.ParentVersion} → {result.PolicyVersion}");
+        table.AddRow("checkpoint", Markup.Escape($"{result.CheckpointPath} (sha256 {result.CheckpointSha256[..12]}…, parent {sha[..12]}…)"));
+        if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}
