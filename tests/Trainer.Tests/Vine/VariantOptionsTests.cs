@@ -33,6 +33,23 @@ public sealed class VariantOptionsTests
     }
 
     [Fact]
+    public void A_checkpoint_remembers_the_variant_and_its_settings()
+    {
+        var options = new TrainingOptions
+        {
+            EnvId = "CartPole-v1", NumEnvs = 2, StepsPerEnv = 64, Trpo = new() { CriticBatchSize = 64 },
+            Sampling = SamplingScheme.Vine, Vine = new VineOptions { States = 16, Actions = 3, Horizon = 7, Bootstrap = false },
+            Constraint = PolicyConstraint.Penalty, Penalty = new KlPenaltyOptions { Epochs = 4, LearningRate = 2e-3, BetaInit = 0.25, MinibatchSize = 16 },
+        };
+        Agent agent = Agent.Create(options, "CartPole-v1", Core.Spaces.SpaceSpec.Box([-1, -1, -1, -1], [1, 1, 1, 1]), Core.Spaces.SpaceSpec.Discrete(2), 0.02);
+        Agent restored = Agent.FromCheckpoint(agent.ToCheckpoint());
+        Assert.Equal(SamplingScheme.Vine, restored.Options.Sampling);
+        Assert.Equal(options.Vine, restored.Options.Vine);
+        Assert.Equal(PolicyConstraint.Penalty, restored.Options.Constraint);
+        Assert.Equal(options.Penalty, restored.Options.Penalty);
+    }
+
+    [Fact]
     public void The_defaults_stay_single_path_with_a_trust_region()
     {
         var o = new TrainingOptions();
