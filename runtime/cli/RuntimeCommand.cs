@@ -37,6 +37,10 @@ public sealed class RuntimeCommand
     private readonly Option<string?> _log = new("--log") { Description = "Log every step to this trajectory store (SQLite), for `trainer retrain --from`." };
     private readonly Option<double?> _rate = new("--rate") { Description = "Pace the loop at HZ steps per second in real time (default for --sim: as fast as possible)." };
     private readonly Option<bool> _randomize = new("--randomize") { Description = "Domain randomisation: draw the rig's randomization: ranges every episode." };
+    private readonly Option<bool> _allowOtherEnv = new("--allow-other-env")
+    {
+        Description = "Run a model trained for another environment when its spaces fit (e.g. a Pendulum-v1 policy on a rig): a warning instead of an error.",
+    };
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime intra-op threads (1 suits a small policy).", DefaultValueFactory = _ => 1 };
 
     private RuntimeCommand(IAnsiConsole console, TextWriter error)
@@ -45,7 +49,7 @@ public sealed class RuntimeCommand
         Error = error;
         _root = new RootCommand("Run an exported TrpoEdge policy on a plant at a fixed rate, with a safety layer, and log the steps. "
             + ExitCodes.HelpText);
-        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _threads })
+        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads })
             _root.Options.Add(o);
         _root.SetAction(Execute);
     }
@@ -81,6 +85,7 @@ public sealed class RuntimeCommand
         double? rate = parsed.GetValue(_rate);
         bool randomize = parsed.GetValue(_randomize);
         int threads = parsed.GetValue(_threads);
+        bool allowOtherEnv = parsed.GetValue(_allowOtherEnv);
 
         if (sim is null && rig is null)
             return Bad("choose a plant: --sim ENV or --rig FILE (serial --port and --mqtt plants are not in this build).");
@@ -107,6 +112,7 @@ public sealed class RuntimeCommand
             {
                 Mode = explore ? PolicyMode.Explore : PolicyMode.Deterministic,
                 Seed = seed,
+                AllowOtherEnv = allowOtherEnv,
                 Session = new SessionOptions { IntraOpThreads = threads },
             });
         }
@@ -146,6 +152,7 @@ public sealed class RuntimeCommand
                         ActionSpace = plant.ActionSpace,
                         Program = "runtime " + (typeof(RuntimeCommand).Assembly.GetName().Version?.ToString(2) ?? "?"),
                         ModelSha256 = policy.Model.ModelSha256,
+                        CheckpointSha256 = policy.Model.CheckpointSha256,
                         PolicyVersion = policy.Model.PolicyVersion,
                         Plant = plant.Description,
                         ControlPeriod = rate is double hz ? 1.0 / hz : plant.ControlPeriod,

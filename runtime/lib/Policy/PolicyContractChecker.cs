@@ -11,18 +11,21 @@ namespace TrpoEdge.Runtime.Policy;
 public static class PolicyContractChecker
 {
     /// <param name="exploration">Exploration needs the distribution outputs; without it their absence is only a warning.</param>
-    public static ContractReport Check(InferenceSession session, string modelSha256, PlantDescription plant, bool exploration)
+    /// <param name="allowOtherEnv">Report a different environment id as a warning instead of an error (spaces must
+    /// still fit): running a Pendulum-v1 policy on a rig is a legitimate transfer experiment.</param>
+    public static ContractReport Check(InferenceSession session, string modelSha256, PlantDescription plant, bool exploration, bool allowOtherEnv = false)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(plant);
         var checks = new List<ContractCheck>();
         PolicyModelInfo info = ReadInfo(session, modelSha256, checks);
 
-        CheckMetadata(info, plant, checks);
-        SpaceSpec act = plant.ActionSpace;
-        bool discrete = act.Kind == SpaceKind.Discrete;
+        CheckMetadata(info, plant, allowOtherEnv, checks);
         CheckObservationInput(session, plant, checks);
-        CheckOutputs(session, act, discrete, exploration, checks);
+        // Outputs are checked against the model's own action space when its kind differs from the plant's:
+        // the kind mismatch is already reported, and checking a continuous model for int64 actions only adds noise.
+        SpaceSpec act = info.ActionSpace is { } declared && declared.Kind != plant.ActionSpace.Kind ? declared : plant.ActionSpace;
+        CheckOutputs(session, act, act.Kind == SpaceKind.Discrete, exploration, checks);
         return new ContractReport(info, checks);
     }
 
@@ -75,7 +78,7 @@ public static class PolicyContractChecker
         };
     }
 
-    private static void CheckMetadata(PolicyModelInfo info, PlantDescription plant, List<ContractCheck> checks)
+    private static void CheckMetadata(PolicyModelInfo info, PlantDescription plant, bool allowOtherEnv, List<ContractCheck> checks)
     {
         if (info.FormatVersion is { } f && f != PolicyModelContract.FormatVersion)
             checks.Add(Error($"The model's format version is {f}, but this runtime reads version {PolicyModelContract.FormatVersion}. "
@@ -84,8 +87,11 @@ public static class PolicyContractChecker
         if (info.EnvId is null)
             checks.Add(Error($"The model has no \"{PolicyModelContract.Metadata.EnvId}\" metadata, so it cannot be matched to the plant \"{plant.EnvId}\". Re-export the model."));
         else if (info.EnvId != plant.EnvId)
-            checks.Add(Error($"The model was trained for environment \"{info.EnvId}\" but the plant is \"{plant.EnvId}\". "
-                + $"Run it against \"{info.EnvId}\" (e.g. --sim {info.EnvId}), or train a policy for \"{plant.EnvId}\"."));
+            checks.Add(allowOtherEnv
+                ? Warning($"The model was trained for environment \"{info.EnvId}\" and runs on \"{plant.EnvId}\" (allowed by request).")
+                : Error($"The model was trained for environment \"{info.EnvId}\" but the plant is \"{plant.EnvId}\". "
+                    + $"Run it against \"{info.EnvId}\" (e.g. --sim {info.EnvId}), train a policy for \"{plant.EnvId}\", "
+                    + "or pass --allow-other-env to try the transfer anyway."));
 
         if (info.ObservationSpace is { } mo)
         {

@@ -49,7 +49,7 @@ public sealed class PolicySession : IPolicySession
         try
         {
             bool explore = options.Mode == PolicyMode.Explore;
-            ContractReport report = PolicyContractChecker.Check(session, sha, plant, explore);
+            ContractReport report = PolicyContractChecker.Check(session, sha, plant, explore, options.AllowOtherEnv);
             if (report.HasErrors && !options.IgnoreContractErrors) throw new PolicyContractException(modelName, report);
             bool discrete = plant.ActionSpace.Kind == SpaceKind.Discrete;
             var runner = new PolicyRunner(session, batch: 1, plant.ObservationSpace.FlatSize, plant.ActionSpace.Size, discrete, withDistribution: explore);

@@ -11,6 +11,8 @@ public sealed record PolicySessionOptions
     public SessionOptions Session { get; init; } = new();
     /// <summary>Open even when the contract check reports errors. Only for diagnostics: the runtime CLI never sets it.</summary>
     public bool IgnoreContractErrors { get; init; }
+    /// <summary>Accept a model trained for another environment id when its spaces fit (a warning, not an error).</summary>
+    public bool AllowOtherEnv { get; init; }
 
     public void Validate()
     {
