@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Spectre.Console;
-using TrpoEdge.Core.Checkpoints;
 
 namespace TrpoEdge.Exporter.Cli;
 
@@ -94,9 +93,8 @@ public sealed class ExportCommand
         VerificationReport report;
         try
         {
-            // Reload the file just written: what is verified is what a runtime will read.
-            PolicyCheckpoint checkpoint = PolicyExporter.LoadCheckpoint(checkpointPath);
-            report = ModelVerifier.Verify(summary.OnnxPath, checkpoint, summary.CheckpointSha256);
+            // The file just written is what is verified: what a runtime will read.
+            report = ModelVerifier.Verify(summary.OnnxPath, checkpointPath);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or TypeInitializationException
                                       or Runtime.OnnxRuntime.OnnxRuntimeException or ExportInputException)

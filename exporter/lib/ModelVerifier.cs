@@ -16,6 +16,11 @@ public static class ModelVerifier
     /// (CartPole's velocities are ±float.MaxValue); sampling them would only test the clip.</summary>
     private const float UnboundedMagnitude = 1e6f;
 
+    /// <summary>Loads the checkpoint (refusals become <see cref="ExportInputException"/>) and verifies the model
+    /// written from it, including that the model names this checkpoint file's SHA-256.</summary>
+    public static VerificationReport Verify(string onnxPath, string checkpointPath, VerificationOptions? options = null) =>
+        Verify(onnxPath, PolicyExporter.LoadCheckpoint(checkpointPath), PolicyCheckpoint.Sha256Of(checkpointPath), options);
+
     public static VerificationReport Verify(string onnxPath, PolicyCheckpoint checkpoint, string checkpointSha256,
         VerificationOptions? options = null)
     {
@@ -32,7 +37,7 @@ public static class ModelVerifier
 
         float[] random = RandomObservations(net, options);
         float[] recorded = RecordedSample(checkpoint, net.ObservationSize, options.MaxRecordedObservations);
-        var worst = new Worst();
+        var worst = new WorstDifference();
         if (failures.Count == 0)
         {
             Compare(runner, reference, random, "random", options, worst, failures);
@@ -96,7 +101,7 @@ public static class ModelVerifier
     }
 
     private static void Compare(OnnxPolicyRunner runner, PolicyReferenceForward reference, float[] observations, string source,
-        VerificationOptions options, Worst worst, List<string> failures)
+        VerificationOptions options, WorstDifference worst, List<string> failures)
     {
         PolicyNetwork net = reference.Network;
         int obsDim = net.ObservationSize, head = net.HeadSize;
@@ -143,7 +148,7 @@ public static class ModelVerifier
         if (argmaxMismatches > 1) failures.Add($"{argmaxMismatches} {source} observations got a different discrete action in all");
     }
 
-    private static void Track(Worst worst, string output, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected,
+    private static void Track(WorstDifference worst, string output, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected,
         ReadOnlySpan<float> observation, string where)
     {
         for (int j = 0; j < expected.Length; j++)
@@ -203,12 +208,4 @@ public static class ModelVerifier
 
     private static string Format(ReadOnlySpan<float> x) =>
         string.Join(", ", x.ToArray().Select(v => v.ToString("G9", CultureInfo.InvariantCulture)));
-
-    private sealed class Worst
-    {
-        public double Diff;
-        public string Output = "";
-        public float[] Observation = [];
-        public string Source = "";
-    }
 }
