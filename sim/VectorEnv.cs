@@ -19,9 +19,9 @@ public sealed class VectorEnv : IDisposable, IParallelWork
     /// <summary>Serial work per batch step (Stopwatch ticks) below which the pool is not even tried: about 20 µs,
     /// several times a pool hand-over. Above it the pool is used only if it measured faster.</summary>
     internal static readonly long ParallelThresholdTicks = Stopwatch.Frequency / 50_000;
-    // Steps 0..Warmup-1 warm up (JIT, caches); the next Probe steps run serially and the Probe after that on
-    // the pool, timed; the faster mode is kept until Recalibrate steps have passed, then measured again
-    // (the machine's load changes; results never depend on the mode).
+    // Steps 0..Warmup-1 warm up (JIT, caches); the next Probe steps run serially, timed; then (if worth it)
+    // one untimed pooled step and Probe timed ones; the faster mode is kept until Recalibrate steps have
+    // passed, then measured again (the machine's load changes; results never depend on the mode).
     private const int Warmup = 4, Probe = 8, Recalibrate = 20_000;
 
     private readonly IEnv[] _envs;
@@ -34,7 +34,9 @@ public sealed class VectorEnv : IDisposable, IParallelWork
     private readonly int _discreteN; // 0 for a box action space
     private readonly WorkerPool? _pool;
     private int _stepsSinceCalibration;
-    private long _serialTicks, _pooledTicks;
+    private readonly long[] _probeTicks = new long[Probe];
+    private long _serialTicks;
+    private bool _poolWorthTrying;
     private bool _parallel;
     private bool _forced;
     private bool _started;
@@ -139,32 +141,45 @@ public sealed class VectorEnv : IDisposable, IParallelWork
     }
 
     /// <summary>Runs one step serially or on the pool, timing the probe windows that choose between them.
-    /// The pool is only probed when the serial step is expensive enough for it to pay off: a pooled step on a
-    /// busy machine can wait milliseconds for the worker to be scheduled.</summary>
+    /// Each mode is judged by the median of its probe steps (one preempted step must not decide), the pool
+    /// after one untimed step that wakes its threads. The pool is only probed when the serial step is
+    /// expensive enough for it to pay off: a pooled step on a busy machine can wait milliseconds for the
+    /// worker to be scheduled.</summary>
     private void StepMeasured(int n)
     {
         int k = _stepsSinceCalibration++;
-        if (k >= Recalibrate) { _stepsSinceCalibration = 0; _serialTicks = _pooledTicks = 0; }
-        bool probeSerial = k >= Warmup && k < Warmup + Probe;
-        bool probePool = k >= Warmup + Probe && k < Warmup + 2 * Probe && _serialTicks > Probe * ParallelThresholdTicks;
-        if (!probeSerial && !probePool)
+        if (k >= Recalibrate) { _stepsSinceCalibration = 0; return; }
+        const int serialStart = Warmup, poolWarm = Warmup + Probe, poolStart = poolWarm + 1, end = poolStart + Probe;
+        if (k < serialStart || k >= end || (k >= poolWarm && !_poolWorthTrying))
         {
             if (_parallel) _pool!.Run(this); else StepRange(0, n);
             return;
         }
+        if (k == poolWarm) { _pool!.Run(this); return; }
         long t0 = Stopwatch.GetTimestamp();
-        if (probeSerial)
+        if (k < poolWarm)
         {
             StepRange(0, n);
-            _serialTicks += Stopwatch.GetTimestamp() - t0;
-            if (k == Warmup + Probe - 1 && _serialTicks <= Probe * ParallelThresholdTicks) _parallel = false;
+            _probeTicks[k - serialStart] = Stopwatch.GetTimestamp() - t0;
+            if (k == poolWarm - 1)
+            {
+                _serialTicks = Median(_probeTicks);
+                _poolWorthTrying = _serialTicks > ParallelThresholdTicks;
+                if (!_poolWorthTrying) _parallel = false;
+            }
         }
         else
         {
             _pool!.Run(this);
-            _pooledTicks += Stopwatch.GetTimestamp() - t0;
-            if (k == Warmup + 2 * Probe - 1) _parallel = _pooledTicks < _serialTicks;
+            _probeTicks[k - poolStart] = Stopwatch.GetTimestamp() - t0;
+            if (k == end - 1) _parallel = Median(_probeTicks) < _serialTicks;
         }
+    }
+
+    private static long Median(long[] values)
+    {
+        Array.Sort(values);
+        return values[values.Length / 2];
     }
 
     /// <summary>Tests: always use the pool (when there is one), skipping the timing probe.</summary>
