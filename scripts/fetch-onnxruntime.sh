@@ -10,7 +10,9 @@
 #   Prints the absolute path of the cached library on stdout. With DEST_DIR, also copies it there.
 # Environment:
 #   TRPOEDGE_ORT_CACHE  cache directory (default: ${XDG_CACHE_HOME:-~/.cache}/trpoedge/onnxruntime-1.23.2)
+#   TRPOEDGE_NPM        the npm command to use (default: npm)
 set -euo pipefail
+npm="${TRPOEDGE_NPM:-npm}"
 
 version=1.23.2
 cache="${TRPOEDGE_ORT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/trpoedge/onnxruntime-$version}"
@@ -29,8 +31,8 @@ esac
 
 target="$cache/$os-$arch/$lib"
 if [ ! -s "$target" ]; then
-  if ! command -v npm >/dev/null 2>&1; then
-    echo "fetch-onnxruntime: npm is not installed, and it is needed once to download onnxruntime-node@$version" >&2
+  if ! command -v "$npm" >/dev/null 2>&1; then
+    echo "fetch-onnxruntime: npm ('$npm') is not installed, and it is needed once to download onnxruntime-node@$version" >&2
     echo "  (the package that carries the official ONNX Runtime native library)." >&2
     echo "  Install Node.js/npm (e.g. 'apt-get install npm'), or set TRPOEDGE_ORT_LIB to an existing $lib." >&2
     exit 3
@@ -42,7 +44,7 @@ if [ ! -s "$target" ]; then
     trap 'rm -rf "$tmp"' EXIT
     echo "fetch-onnxruntime: downloading onnxruntime-node@$version (about 100 MB, once)..." >&2
     # --ignore-scripts is belt and braces: pack never runs lifecycle scripts of the packed package.
-    (cd "$tmp" && npm pack "onnxruntime-node@$version" --ignore-scripts --silent >/dev/null)
+    (cd "$tmp" && "$npm" pack "onnxruntime-node@$version" --ignore-scripts --silent >/dev/null)
     mv "$tmp"/onnxruntime-node-$version.tgz "$tarball"
   fi
   member="package/bin/napi-v6/$os/$arch/$lib"

@@ -117,4 +117,25 @@ public sealed class PolicyContractTests
         var e = Refused(policy, Pendulum);
         Assert.True(e.Report.Errors.Count() >= 4, e.Message);
     }
+
+    [Fact]
+    public void Allowing_another_env_turns_only_the_env_id_mismatch_into_a_warning()
+    {
+        var policy = new TestPolicy { EnvId = "Pendulum-v1" };
+        var rig = Pendulum with { EnvId = "Rig:direct-drive" };
+        using var session = PolicySession.Open(policy.Build(), rig, new PolicySessionOptions { AllowOtherEnv = true });
+        Assert.Contains(session.Report.Warnings, w => w.Message.Contains("runs on \"Rig:direct-drive\" (allowed by request)"));
+
+        var e = Refused(new TestPolicy { ObservationSpace = SpaceSpec.Box([-1, -1], [1, 1]) }, Pendulum);
+        Assert.Contains("--allow-other-env", Refused(policy, rig).Message);
+        Assert.Contains("Box(2)", e.Message);
+    }
+
+    [Fact]
+    public void A_continuous_model_on_a_discrete_plant_is_not_also_blamed_for_lacking_discrete_outputs()
+    {
+        var e = Refused(new TestPolicy { EnvId = "CartPole-v1", ObservationSpace = CartPole.ObservationSpace }, CartPole);
+        Assert.DoesNotContain("expected int64", e.Message);
+        Assert.DoesNotContain(e.Report.Checks, c => c.Message.Contains("\"logits\""));
+    }
 }

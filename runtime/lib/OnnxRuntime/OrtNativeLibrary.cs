@@ -17,12 +17,14 @@ public static class OrtNativeLibrary
         : OperatingSystem.IsMacOS() ? $"libonnxruntime.{Version}.dylib"
         : "libonnxruntime.so.1";
 
-    /// <summary>Every path tried, in order; the first that loads wins.</summary>
-    public static IReadOnlyList<string> Candidates()
+    /// <summary>Every path tried, in order; the first that loads wins. A path given by <c>TRPOEDGE_ORT_LIB</c>
+    /// is the only candidate: the user chose that copy, and silently loading another would hide the mistake.</summary>
+    public static IReadOnlyList<string> Candidates() => Candidates(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    internal static IReadOnlyList<string> Candidates(string? explicitPath)
     {
+        if (!string.IsNullOrWhiteSpace(explicitPath)) return [explicitPath];
         var list = new List<string>();
-        string? fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnv)) list.Add(fromEnv);
         string? asmDir = Path.GetDirectoryName(typeof(OrtNativeLibrary).Assembly.Location);
         if (!string.IsNullOrEmpty(asmDir)) list.Add(Path.Combine(asmDir, FileName));
         string baseDir = Path.Combine(AppContext.BaseDirectory, FileName);
@@ -52,29 +54,38 @@ public static class OrtNativeLibrary
 
     /// <summary>Loads the library; throws <see cref="DllNotFoundException"/> naming every path tried
     /// and why each failed.</summary>
-    public static IntPtr Load(out string loadedFrom)
+    public static IntPtr Load(out string loadedFrom) => Load(Environment.GetEnvironmentVariable(EnvironmentVariable), out loadedFrom);
+
+    internal static IntPtr Load(string? explicitPath, out string loadedFrom)
     {
+        bool fromEnv = !string.IsNullOrWhiteSpace(explicitPath);
         var tried = new List<string>();
-        string? fromEnv = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        foreach (string path in Candidates())
+        foreach (string path in Candidates(explicitPath))
         {
-            bool isEnv = fromEnv is not null && path == fromEnv;
+            string origin = fromEnv ? $" (from {EnvironmentVariable})" : "";
             if (!File.Exists(path))
             {
-                tried.Add($"  {path}: not found{(isEnv ? $" (from {EnvironmentVariable})" : "")}");
+                tried.Add($"  {path}{origin}: not found");
                 continue;
             }
             if (NativeLibrary.TryLoad(path, out IntPtr handle))
             {
-                loadedFrom = path;
-                return handle;
+                if (NativeLibrary.TryGetExport(handle, "OrtGetApiBase", out _))
+                {
+                    loadedFrom = path;
+                    return handle;
+                }
+                tried.Add($"  {path}{origin}: loads but does not export OrtGetApiBase, so it is not ONNX Runtime");
+                continue;
             }
-            tried.Add($"  {path}: exists but could not be loaded (wrong architecture or missing dependencies?)");
+            tried.Add($"  {path}{origin}: exists but could not be loaded (not a shared library for this platform, wrong architecture, or missing dependencies)");
         }
+        string remedy = fromEnv
+            ? $"Point {EnvironmentVariable} at an ONNX Runtime {Version} library ({FileName}), or unset it to use the copy the build fetched."
+            : $"Build the runtime library (its build runs scripts/fetch-onnxruntime.sh, which needs npm), "
+              + $"run scripts/fetch-onnxruntime.sh yourself, or set {EnvironmentVariable} to the library's path.";
         throw new DllNotFoundException(
             $"ONNX Runtime {Version} native library ({FileName}) could not be loaded. Tried:{Environment.NewLine}"
-            + string.Join(Environment.NewLine, tried) + Environment.NewLine
-            + $"Build the runtime library (its build runs scripts/fetch-onnxruntime.sh, which needs npm), "
-            + $"run scripts/fetch-onnxruntime.sh yourself, or set {EnvironmentVariable} to the library's path.");
+            + string.Join(Environment.NewLine, tried) + Environment.NewLine + remedy);
     }
 }
