@@ -14,7 +14,7 @@ internal static class GemmBench
         public override string ToString() => $"{Use,-14} {(TransA ? "T" : "N")}{(TransB ? "T" : "N")} {M,5}×{N,3}×{K,5}";
     }
 
-    private static double s_seconds = 0.25;
+    private static double s_seconds = 0.3;
 
     public static int Run(string[] args)
     {
@@ -42,73 +42,93 @@ internal static class GemmBench
         var managed1 = new ManagedBackend(ManagedIsa.Auto, threads: 1);
         var managed2Always = new ManagedBackend(ManagedIsa.Auto, threads: 2) { ParallelThresholdFlops = 0 };
         var managed = new ManagedBackend();
-        // Managed columns first: OpenBLAS's pool threads keep spinning after a call and would steal the second core.
-        double[] m1 = shapes.Select(s => Measure(managed1, s)).ToArray();
-        double[] m2 = shapes.Select(s => Measure(managed2Always, s)).ToArray();
-        double[] md = shapes.Select(s => Measure(managed, s)).ToArray();
-        double[]? ob = null, ob1 = null;
-        if (OpenBlasBackend.TryCreate(out string? reason) is { } openBlas)
-        {
-            Console.WriteLine($"OpenBLAS: {OpenBlasBackend.LibraryPath}, core {OpenBlasBackend.CoreName}, {OpenBlasBackend.NumThreads} threads");
-            ob = shapes.Select(s => Measure(openBlas, s)).ToArray();
-            int threads = OpenBlasBackend.NumThreads;
-            OpenBlasBackend.NumThreads = 1;
-            ob1 = shapes.Select(s => Measure(openBlas, s)).ToArray();
-            OpenBlasBackend.NumThreads = Math.Max(1, threads);
-        }
-        else
-        {
-            Console.WriteLine($"OpenBLAS baseline unavailable: {reason}");
-        }
+        OpenBlasBackend? openBlas = OpenBlasBackend.TryCreate(out string? reason);
+        int openBlasThreads = OpenBlasBackend.NumThreads;
+        Console.WriteLine(openBlas is null
+            ? $"OpenBLAS baseline unavailable: {reason}"
+            : $"OpenBLAS: {OpenBlasBackend.LibraryPath}, kernels for core '{OpenBlasBackend.CoreName}', {openBlasThreads} threads");
 
         Console.WriteLine();
-        Console.WriteLine($"GFLOP/s ({managed.Name}; 'managed' = default 2-thread threshold {managed.ParallelThresholdFlops:0.#e0} flops)");
-        Console.WriteLine($"{"shape",-34} {"mgd-1t",8} {"mgd-2t",8} {"managed",8} {"oblas-1t",8} {"openblas",8} {"managed/openblas",17}");
-        double logSum = 0;
-        for (int i = 0; i < shapes.Count; i++)
+        Console.WriteLine($"GFLOP/s, best {BlockSeconds * 1e3:0} ms block of each column, columns interleaved block by block (noise on a shared machine hits all alike).");
+        Console.WriteLine($"'managed' = {managed.Name} with the default 2-thread threshold {managed.ParallelThresholdFlops:0.#e0} flops; 'mgd-2t' splits every product.");
+        Console.WriteLine($"{"shape",-34} {"mgd-1t",7} {"oblas-1t",8} {"1t ratio",8} | {"mgd-2t",7} {"managed",7} {"openblas",8} {"ratio",6}");
+        double log1 = 0, log2 = 0;
+        foreach (Shape s in shapes)
         {
-            string ratio = ob is null ? "n/a" : $"{md[i] / ob[i]:0.00}";
-            if (ob is not null) logSum += Math.Log(md[i] / ob[i]);
-            Console.WriteLine($"{shapes[i],-34} {m1[i],8:0.0} {m2[i],8:0.0} {md[i],8:0.0} {(ob1 is null ? "n/a" : ob1[i].ToString("0.0")),8} {(ob is null ? "n/a" : ob[i].ToString("0.0")),8} {ratio,17}");
+            double[] single, both;
+            if (openBlas is not null)
+            {
+                OpenBlasBackend.NumThreads = 1;
+                single = Interleaved(s, managed1, openBlas);
+                OpenBlasBackend.NumThreads = Math.Max(1, openBlasThreads);
+                both = Interleaved(s, managed2Always, managed, openBlas);
+                log1 += Math.Log(single[0] / single[1]);
+                log2 += Math.Log(both[1] / both[2]);
+                Console.WriteLine($"{s,-34} {single[0],7:0.0} {single[1],8:0.0} {single[0] / single[1],8:0.00} | {both[0],7:0.0} {both[1],7:0.0} {both[2],8:0.0} {both[1] / both[2],6:0.00}");
+            }
+            else
+            {
+                single = Interleaved(s, managed1);
+                both = Interleaved(s, managed2Always, managed);
+                Console.WriteLine($"{s,-34} {single[0],7:0.0} {"n/a",8} {"n/a",8} | {both[0],7:0.0} {both[1],7:0.0} {"n/a",8} {"n/a",6}");
+            }
         }
-        if (ob is not null) Console.WriteLine($"geometric mean managed/openblas: {Math.Exp(logSum / shapes.Count):0.00}");
+        if (openBlas is not null)
+            Console.WriteLine($"geometric mean managed/openblas: single thread {Math.Exp(log1 / shapes.Count):0.00}, two threads {Math.Exp(log2 / shapes.Count):0.00}");
 
         Console.WriteLine();
-        MlpThroughput(managed, batch: 2048);
-        if (OpenBlasBackend.TryCreate(out _) is { } ob2) MlpThroughput(ob2, batch: 2048);
+        Console.WriteLine("Mlp samples/s (millions), [64, 64] tanh, 3 inputs -> 1 output, batch 2048; backends interleaved:");
+        var backends = new List<IComputeBackend> { managed };
+        if (openBlas is not null) backends.Add(openBlas);
+        MlpThroughput(backends, batch: 2048);
         return 0;
     }
 
-    private static double Measure(IComputeBackend backend, Shape s)
+    private const double BlockSeconds = 0.004;
+
+    /// <summary>GFLOP/s of each backend on one shape.</summary>
+    private static double[] Interleaved(Shape s, params IComputeBackend[] backends)
     {
         var rng = new Random(1);
-        float[] a = Fill(rng, s.M * s.K), b = Fill(rng, s.K * s.N), c = new float[s.M * s.N];
+        float[] a = Fill(rng, s.M * s.K), b = Fill(rng, s.K * s.N);
         int lda = s.TransA ? s.M : s.K, ldb = s.TransB ? s.K : s.N;
-        void Once() => backend.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N);
-        return Rate(Once, s.Flops) / 1e9;
+        var actions = backends.Select(be =>
+        {
+            float[] c = new float[s.M * s.N];
+            return (Action)(() => be.Gemm(s.TransA, s.TransB, s.M, s.N, s.K, 1f, a, lda, b, ldb, 0f, c, s.N));
+        }).ToArray();
+        return Rates(actions, s.Flops).Select(r => r / 1e9).ToArray();
     }
 
-    /// <summary>Operations per second: calibrated blocks of about 20 ms, best of the blocks within the budget
-    /// (the best block is the one least disturbed by the other processes on a shared machine).</summary>
-    private static double Rate(Action once, double opsPerCall)
+    /// <summary>Calls per second times <paramref name="opsPerCall"/> for each action: each is calibrated to blocks of
+    /// about <see cref="BlockSeconds"/>, then the actions take turns block by block until the time budget is spent;
+    /// the best block of each counts (the one least disturbed by other processes).</summary>
+    private static double[] Rates(Action[] actions, double opsPerCall)
     {
-        for (int i = 0; i < 3; i++) once();
-        int reps = 1;
-        var sw = Stopwatch.StartNew();
-        while (true)
+        var reps = new int[actions.Length];
+        var best = new double[actions.Length];
+        var sw = new Stopwatch();
+        for (int i = 0; i < actions.Length; i++)
         {
-            sw.Restart();
-            for (int i = 0; i < reps; i++) once();
-            if (sw.Elapsed.TotalSeconds > 0.02) break;
-            reps *= 2;
+            for (int w = 0; w < 3; w++) actions[i]();
+            reps[i] = 1;
+            while (true)
+            {
+                sw.Restart();
+                for (int r = 0; r < reps[i]; r++) actions[i]();
+                if (sw.Elapsed.TotalSeconds > BlockSeconds) break;
+                reps[i] *= 2;
+            }
         }
-        double best = 0;
         var total = Stopwatch.StartNew();
-        while (total.Elapsed.TotalSeconds < s_seconds)
+        while (total.Elapsed.TotalSeconds < s_seconds * actions.Length)
         {
-            sw.Restart();
-            for (int i = 0; i < reps; i++) once();
-            best = Math.Max(best, reps * opsPerCall / sw.Elapsed.TotalSeconds);
+            for (int i = 0; i < actions.Length; i++)
+            {
+                sw.Restart();
+                for (int r = 0; r < reps[i]; r++) actions[i]();
+                best[i] = Math.Max(best[i], reps[i] * opsPerCall / sw.Elapsed.TotalSeconds);
+            }
         }
         return best;
     }
@@ -120,19 +140,29 @@ internal static class GemmBench
         return x;
     }
 
-    private static void MlpThroughput(IComputeBackend backend, int batch)
+    private static void MlpThroughput(IReadOnlyList<IComputeBackend> backends, int batch)
     {
-        Console.WriteLine($"Mlp samples/s, [64, 64] tanh, 3 inputs → 1 output, batch {batch}, {backend.Name}:");
-        var mlp = new Mlp(3, [64, 64], 1, Activation.Tanh, backend);
-        mlp.InitOrthogonal(1, MathF.Sqrt(2), 1f);
         var rng = new Random(2);
-        float[] x = Fill(rng, batch * 3), y = new float[batch], dy = Fill(rng, batch);
-        float[] grad = new float[mlp.ParameterCount], tangent = Fill(rng, mlp.ParameterCount), jy = new float[batch];
-        mlp.Forward(x, batch, y);
-        double fwd = Rate(() => mlp.Forward(x, batch, y), batch);
-        double bwd = Rate(() => mlp.Backward(dy, grad), batch);
-        double jvp = Rate(() => mlp.Jvp(tangent, jy), batch);
-        double fvp = Rate(() => { mlp.Jvp(tangent, jy); mlp.Backward(jy, grad); }, batch);
-        Console.WriteLine($"  forward {fwd / 1e6,7:0.00} M/s   backward {bwd / 1e6,7:0.00} M/s   jvp {jvp / 1e6,7:0.00} M/s   jvp+backward (Fisher-vector) {fvp / 1e6,7:0.00} M/s");
+        float[] x = Fill(rng, batch * 3), dy = Fill(rng, batch);
+        var phases = new (string Name, List<Action> Actions)[] { ("forward", []), ("backward", []), ("jvp", []), ("jvp+backward", []) };
+        foreach (IComputeBackend backend in backends)
+        {
+            var mlp = new Mlp(3, [64, 64], 1, Activation.Tanh, backend);
+            mlp.InitOrthogonal(1, MathF.Sqrt(2), 1f);
+            float[] y = new float[batch], grad = new float[mlp.ParameterCount], jy = new float[batch];
+            float[] tangent = Fill(rng, mlp.ParameterCount);
+            mlp.Forward(x, batch, y);
+            // Each Mlp keeps its own cache, so backward/JVP measure at the batch its own forward cached.
+            phases[0].Actions.Add(() => mlp.Forward(x, batch, y));
+            phases[1].Actions.Add(() => mlp.Backward(dy, grad));
+            phases[2].Actions.Add(() => mlp.Jvp(tangent, jy));
+            phases[3].Actions.Add(() => { mlp.Jvp(tangent, jy); mlp.Backward(jy, grad); });
+        }
+        Console.WriteLine($"  {"pass",-14}" + string.Concat(backends.Select(b => $"{b.Name,20}")) + (backends.Count > 1 ? "   ratio" : ""));
+        foreach (var (name, actions) in phases)
+        {
+            double[] rates = Rates(actions.ToArray(), batch);
+            Console.WriteLine($"  {name,-14}" + string.Concat(rates.Select(r => $"{r / 1e6,20:0.00}")) + (rates.Length > 1 ? $"   {rates[0] / rates[1],5:0.00}" : ""));
+        }
     }
 }

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace TrpoEdge.Trainer.Engine;
 
@@ -7,6 +9,7 @@ namespace TrpoEdge.Trainer.Engine;
 /// bound, so a BLAS has nothing to add).</summary>
 internal static class Elementwise
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BroadcastRows(ReadOnlySpan<float> row, int rows, Span<float> c)
     {
         int cols = row.Length;
@@ -26,7 +29,7 @@ internal static class Elementwise
         switch (activation)
         {
             case Activation.Tanh:
-                TensorPrimitives.Tanh(x, x);
+                TanhInPlace(x);
                 break;
             case Activation.Relu:
                 TensorPrimitives.Max(x, 0f, x);
@@ -36,6 +39,70 @@ internal static class Elementwise
         }
     }
 
+    /// <summary>tanh, vectorised and compiled optimised from the first call (TensorPrimitives.Tanh runs ~10× slower
+    /// until tiered compilation promotes it, which on a busy machine spans the first training updates). The method of
+    /// Cephes' tanhf (S. Moshier): a polynomial below |x| = 0.625, where 1 − 2/(e^{2|x|} + 1) would cancel, that
+    /// formula above. Within a few float ulps of the exact value (tested against Math.Tanh).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void TanhInPlace(Span<float> x)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - 16; i += 16)
+                TanhVector(Vector512.Create(x.Slice(i, 16))).CopyTo(x.Slice(i, 16));
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - 8; i += 8)
+                TanhVector(Vector256.Create(x.Slice(i, 8))).CopyTo(x.Slice(i, 8));
+        }
+        for (; i < x.Length; i++) x[i] = MathF.Tanh(x[i]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> TanhVector(Vector512<float> v)
+    {
+        var ax = Vector512.Abs(v);
+        // |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1), sign restored; |x| clamped to 10, where tanh is 1 in float.
+        var e = Vector512.Exp(Vector512.Min(ax, Vector512.Create(10f)) * Vector512.Create(2f));
+        var big = Vector512<float>.One - Vector512.Create(2f) / (e + Vector512<float>.One);
+        big = Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), -big, big);
+        // |x| < 0.625: Cephes tanhf's odd polynomial x + x·z·P(z), z = x².
+        var z = v * v;
+        var p = Vector512.Create(-5.70498872745e-3f);
+        p = p * z + Vector512.Create(2.06390887954e-2f);
+        p = p * z - Vector512.Create(5.37397155531e-2f);
+        p = p * z + Vector512.Create(1.33314422036e-1f);
+        p = p * z - Vector512.Create(3.33332819422e-1f);
+        var small = p * z * v + v;
+        var result = Vector512.ConditionalSelect(Vector512.LessThan(ax, Vector512.Create(0.625f)), small, big);
+        // NaN must stay NaN (the clamp would turn it into ±1 and hide a diverged network).
+        return Vector512.ConditionalSelect(Vector512.Equals(v, v), result, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TanhVector(Vector256<float> v)
+    {
+        var ax = Vector256.Abs(v);
+        // |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1), sign restored; |x| clamped to 10, where tanh is 1 in float.
+        var e = Vector256.Exp(Vector256.Min(ax, Vector256.Create(10f)) * Vector256.Create(2f));
+        var big = Vector256<float>.One - Vector256.Create(2f) / (e + Vector256<float>.One);
+        big = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), -big, big);
+        // |x| < 0.625: Cephes tanhf's odd polynomial x + x·z·P(z), z = x².
+        var z = v * v;
+        var p = Vector256.Create(-5.70498872745e-3f);
+        p = p * z + Vector256.Create(2.06390887954e-2f);
+        p = p * z - Vector256.Create(5.37397155531e-2f);
+        p = p * z + Vector256.Create(1.33314422036e-1f);
+        p = p * z - Vector256.Create(3.33332819422e-1f);
+        var small = p * z * v + v;
+        var result = Vector256.ConditionalSelect(Vector256.LessThan(ax, Vector256.Create(0.625f)), small, big);
+        // NaN must stay NaN (the clamp would turn it into ±1 and hide a diverged network).
+        return Vector256.ConditionalSelect(Vector256.Equals(v, v), result, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyByDerivative(Activation activation, ReadOnlySpan<float> y, Span<float> d)
     {
         if (y.Length != d.Length)
@@ -69,6 +136,7 @@ internal static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SumRows(ReadOnlySpan<float> a, int rows, int cols, Span<float> sums)
     {
         if (rows < 0 || cols < 0) throw new ArgumentOutOfRangeException(nameof(rows), $"rows = {rows}, cols = {cols}: both must be zero or more.");

@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace TrpoEdge.Trainer.Engine;
 
@@ -61,21 +62,60 @@ internal unsafe struct GemmProblem
     }
 
     /// <summary>A·Bᵀ with both operands contiguous along k: each output is one dot product. Used for heads with
-    /// 1–3 outputs, where a 32-wide micro-kernel would waste nearly all its lanes.</summary>
+    /// 1–4 outputs, where a 32-wide micro-kernel would waste nearly all its lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void RunDot(int m0, int m1, int n0, int n1)
     {
         for (int i = m0; i < m1; i++)
         {
-            var rowA = new ReadOnlySpan<float>(A + (long)i * Lda, K);
+            float* rowA = A + (long)i * Lda;
             float* rowC = C + (long)i * Ldc;
             for (int j = n0; j < n1; j++)
             {
-                float v = Alpha * TensorPrimitives.Dot(rowA, new ReadOnlySpan<float>(B + (long)j * Ldb, K));
+                float v = Alpha * Dot(rowA, B + (long)j * Ldb, K);
                 rowC[j] = Beta == 0f ? v : v + Beta * rowC[j];
             }
         }
     }
 
+    /// <summary>Own dot product rather than TensorPrimitives.Dot: it is compiled optimised from the first call
+    /// (TensorPrimitives' generic code runs unoptimised until tiering promotes it) and has no per-call dispatch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Dot(float* a, float* b, int k)
+    {
+        int p = 0;
+        float sum;
+        if (Vector512.IsHardwareAccelerated && k >= 32)
+        {
+            var s0 = Vector512<float>.Zero;
+            var s1 = Vector512<float>.Zero;
+            for (; p <= k - 32; p += 32)
+            {
+                s0 += Vector512.Load(a + p) * Vector512.Load(b + p);
+                s1 += Vector512.Load(a + p + 16) * Vector512.Load(b + p + 16);
+            }
+            sum = Vector512.Sum(s0 + s1);
+        }
+        else if (Vector256.IsHardwareAccelerated && k >= 16)
+        {
+            var s0 = Vector256<float>.Zero;
+            var s1 = Vector256<float>.Zero;
+            for (; p <= k - 16; p += 16)
+            {
+                s0 += Vector256.Load(a + p) * Vector256.Load(b + p);
+                s1 += Vector256.Load(a + p + 8) * Vector256.Load(b + p + 8);
+            }
+            sum = Vector256.Sum(s0 + s1);
+        }
+        else
+        {
+            sum = 0f;
+        }
+        for (; p < k; p++) sum += a[p] * b[p];
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private readonly void RunScalar(int m0, int m1, int n0, int n1)
     {
         for (int i = m0; i < m1; i++)

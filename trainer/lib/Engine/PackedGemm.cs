@@ -1,8 +1,12 @@
+using System.Runtime.CompilerServices;
 namespace TrpoEdge.Trainer.Engine;
 
 /// <summary>The GotoBLAS/BLIS loop nest around the micro-kernels: B is packed into k×NR column panels (a block
 /// that stays in L2 and whose current panel stays in L1), A into MR×k row panels; both panels are zero-padded so
 /// the micro-kernel always runs full tiles and only the final write to C handles ragged edges.</summary>
+/// Loop-heavy methods here are compiled fully optimised at once (AggressiveOptimization): under tiered compilation
+/// they would first run unoptimised for the 100+ ms it takes the runtime to promote them, which on a busy machine
+/// measured 10× slower for the first training updates.
 internal static unsafe class PackedGemm
 {
     /// <summary>k block. A 256×32 B panel (32 KiB) and a 256×12 A panel (12 KiB) fit a 48 KiB L1 together.</summary>
@@ -36,6 +40,7 @@ internal static unsafe class PackedGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmProblem p, bool avx512, int m0, int m1, int n0, int n1)
     {
         int mr = avx512 ? MicroKernels512.MR : MicroKernels256.MR;
@@ -99,6 +104,7 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>Ragged or transposed tiles: the kernel wrote alpha = 1, beta = 0 into a scratch tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteTile(in GemmProblem p, float* tile, int ldt, int ci, int cj, int rows, int cols, float beta)
     {
         float alpha = p.Alpha;
@@ -115,6 +121,7 @@ internal static unsafe class PackedGemm
 
     /// <summary>Rows [ic, ic+mc) × k [pc, pc+kc) of op(A) into panels of mr rows (the last ones of mrSmall rows),
     /// laid out k-major: panel[kk·rows + r]. Missing rows are zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in GemmProblem p, int ic, int mc, int pc, int kc, int mr, int mrSmall, float* dst)
     {
         for (int ir = 0; ir < mc;)
@@ -149,6 +156,7 @@ internal static unsafe class PackedGemm
 
     /// <summary>k [pc, pc+kc) × columns [jc, jc+nc) of op(B) into panels of nr columns, laid out k-major:
     /// panel[kk·nr + c]. Missing columns are zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in GemmProblem p, int pc, int kc, int jc, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr)
