@@ -36,7 +36,7 @@ public static class SummaryTable
     public static void Write(IAnsiConsole console, VerificationReport r)
     {
         string verdict = r.Passed ? "[green]verified[/]" : "[red]verification FAILED[/]";
-        console.MarkupLine($"{verdict}: {r.RandomObservations:N0} random + {r.RecordedObservations:N0} recorded observations, "
+        console.MarkupLine($"{verdict}: {r.RandomObservations:N0} random + {r.RecordedObservations:N0} recorded + {r.ClipProbeObservations:N0} clip-probe observations, "
             + $"worst |difference| {r.WorstAbsDifference.ToString("G3", CultureInfo.InvariantCulture)} in "
             + $"\"{Markup.Escape(r.WorstOutput)}\" (tolerance {r.Tolerance.ToString("G3", CultureInfo.InvariantCulture)}), "
             + $"{r.Elapsed.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture)} ms");

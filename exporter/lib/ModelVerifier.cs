@@ -37,11 +37,13 @@ public static class ModelVerifier
 
         float[] random = RandomObservations(net, options);
         float[] recorded = RecordedSample(checkpoint, net.ObservationSize, options.MaxRecordedObservations);
+        float[] probes = ClipProbes(net, options);
         var worst = new WorstDifference();
         if (failures.Count == 0)
         {
             Compare(runner, reference, random, "random", options, worst, failures);
             Compare(runner, reference, recorded, "recorded", options, worst, failures);
+            Compare(runner, reference, probes, "clip probe", options, worst, failures);
             if (worst.Diff > options.Tolerance)
                 failures.Insert(0, $"\"{worst.Output}\" differs from the reference forward pass by "
                     + $"{worst.Diff.ToString("G3", CultureInfo.InvariantCulture)} (> {options.Tolerance.ToString("G3", CultureInfo.InvariantCulture)})");
@@ -53,6 +55,7 @@ public static class ModelVerifier
             Tolerance = options.Tolerance,
             RandomObservations = random.Length / net.ObservationSize,
             RecordedObservations = recorded.Length / net.ObservationSize,
+            ClipProbeObservations = probes.Length / net.ObservationSize,
             WorstAbsDifference = worst.Diff,
             WorstOutput = worst.Output,
             WorstObservation = worst.Observation,
@@ -186,6 +189,22 @@ public static class ModelVerifier
         {
             int j = i % obsDim;
             obs[i] = (float)(lo[j] + (hi[j] - lo[j]) * rng.NextDouble());
+        }
+        return obs;
+    }
+
+    /// <summary>Uniform over mean ± 1.5·clip·std in every dimension, so that about a third of each
+    /// dimension's values are clipped by the normaliser.</summary>
+    public static float[] ClipProbes(PolicyNetwork net, VerificationOptions options)
+    {
+        int obsDim = net.ObservationSize;
+        var rng = new Xoshiro256(options.Seed ^ 0x9E3779B97F4A7C15UL);
+        var obs = new float[options.ClipProbeObservations * obsDim];
+        for (int i = 0; i < obs.Length; i++)
+        {
+            int j = i % obsDim;
+            double half = 1.5 * net.NormClip * net.NormStd[j];
+            obs[i] = (float)(net.NormMean[j] + half * (2 * rng.NextDouble() - 1));
         }
         return obs;
     }

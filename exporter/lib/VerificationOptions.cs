@@ -5,6 +5,9 @@ public sealed record VerificationOptions
 {
     /// <summary>Observations drawn uniformly over the observation space's finite bounds (else mean ± 5 std).</summary>
     public int RandomObservations { get; init; } = 10_000;
+    /// <summary>Extra observations drawn over mean ± 1.5·clip·std, where the normaliser clips: mean ± 5 std never
+    /// reaches SB3's default clip of 10, so without these a graph that forgot its Clip would pass.</summary>
+    public int ClipProbeObservations { get; init; } = 256;
     /// <summary>At most this many of the checkpoint's recorded observations, evenly spaced over the recording.</summary>
     public int MaxRecordedObservations { get; init; } = 1_000;
     /// <summary>Largest absolute difference allowed between any ONNX Runtime output and the reference.</summary>
@@ -17,6 +20,8 @@ public sealed record VerificationOptions
     {
         if (RandomObservations < 0)
             throw new ArgumentOutOfRangeException(nameof(RandomObservations), RandomObservations, "Use 0 or more random observations.");
+        if (ClipProbeObservations < 0)
+            throw new ArgumentOutOfRangeException(nameof(ClipProbeObservations), ClipProbeObservations, "Use 0 or more clip-probe observations.");
         if (MaxRecordedObservations < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxRecordedObservations), MaxRecordedObservations, "Use 0 or more recorded observations.");
         if (RandomObservations + MaxRecordedObservations == 0)

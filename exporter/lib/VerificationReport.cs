@@ -10,12 +10,13 @@ public sealed record VerificationReport
     public required double Tolerance { get; init; }
     public required int RandomObservations { get; init; }
     public required int RecordedObservations { get; init; }
+    public required int ClipProbeObservations { get; init; }
     public required double WorstAbsDifference { get; init; }
     /// <summary>The output where <see cref="WorstAbsDifference"/> occurred ("" when nothing was compared).</summary>
     public required string WorstOutput { get; init; }
     /// <summary>The raw observation that produced the worst difference.</summary>
     public required float[] WorstObservation { get; init; }
-    /// <summary>"random #i" or "recorded #i".</summary>
+    /// <summary>"random #i", "recorded #i" or "clip probe #i".</summary>
     public required string WorstSource { get; init; }
     /// <summary>Everything that failed, one line each; empty when <see cref="Passed"/>.</summary>
     public required IReadOnlyList<string> Failures { get; init; }
@@ -26,7 +27,7 @@ public sealed record VerificationReport
         string obs = "[" + string.Join(", ", WorstObservation.Select(v => v.ToString("G9", CultureInfo.InvariantCulture))) + "]";
         string worst = $"worst |difference| {WorstAbsDifference.ToString("G3", CultureInfo.InvariantCulture)} in \"{WorstOutput}\" "
             + $"at {WorstSource} obs {obs} (tolerance {Tolerance.ToString("G3", CultureInfo.InvariantCulture)}; "
-            + $"{RandomObservations} random + {RecordedObservations} recorded observations)";
+            + $"{RandomObservations} random + {RecordedObservations} recorded + {ClipProbeObservations} clip-probe observations)";
         return Passed ? "verified: " + worst : "verification FAILED: " + string.Join("; ", Failures) + "; " + worst;
     }
 }

@@ -49,7 +49,7 @@ public sealed class CliTests
         TestCheckpoints.Discrete(hidden: [32, 32]).Save(ckpt);
         var (code, output, err) = Run("--onnx", dir.File("p.onnx"), "--checkpoint", ckpt, "--verify");
         Assert.True(code == 0, err + output);
-        Assert.Contains("verified: 10,000 random + 64 recorded observations", output);
+        Assert.Contains("verified: 10,000 random + 64 recorded + 256 clip-probe observations", output);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class OnnxRuntimeAgreementTests
         Assert.True(r.Passed, r.ToString());
         Assert.Equal(10_000, r.RandomObservations);
         Assert.Equal(64, r.RecordedObservations);
+        Assert.Equal(256, r.ClipProbeObservations);
         Assert.InRange(r.WorstAbsDifference, 0, 1e-5);
         Assert.Empty(r.Failures);
     }
@@ -73,6 +74,25 @@ public sealed class OnnxRuntimeAgreementTests
         Assert.False(r.Passed);
         Assert.Equal(PolicyModelContract.LogitsOutput, r.WorstOutput);
         Assert.Contains("\"logits\"", r.Failures[0]);
+    }
+
+    [Fact]
+    public void A_model_that_forgets_to_clip_the_normalised_observation_fails_verification()
+    {
+        PolicyCheckpoint ckpt = TestCheckpoints.Continuous(hidden: [16], seed: 8);
+        string sha = new string('9', 64);
+        TrpoEdge.Exporter.Onnx.Proto.ModelProto model = PolicyGraphBuilder.Build(ckpt, sha);
+        var clip = model.Graph.Node.Single(n => n.OpType == "Clip" && n.Output[0] == "obs_normalized");
+        clip.OpType = "Identity";
+        while (clip.Input.Count > 1) clip.Input.RemoveAt(1);
+        using var dir = new TempDir();
+        string path = dir.File("noclip.onnx");
+        File.WriteAllBytes(path, Google.Protobuf.MessageExtensions.ToByteArray(model));
+
+        VerificationReport r = ModelVerifier.Verify(path, ckpt, sha);
+
+        Assert.False(r.Passed);
+        Assert.StartsWith("clip probe #", r.WorstSource);
     }
 
     [Fact]
