@@ -196,4 +196,21 @@ public sealed class SerialPlantTests
         Assert.Equal(0, rig.Rig.Stats.ClippedActions); // the rig never saw an out-of-range value
         Assert.Throws<ArgumentException>(() => plant.Step([float.NaN], obs));
     }
+
+    [Fact]
+    public void A_steady_state_step_over_the_serial_link_allocates_nothing()
+    {
+        using var rig = new EmulatorHarness(new EmulatorOptions { Lockstep = true });
+        using var plant = SerialPlant.Open(rig.Port, 115200);
+        float[] obs = new float[3], act = new float[1];
+        plant.Reset(1, obs);
+        for (int i = 0; i < 50; i++) plant.Step(act, obs); // JIT, tiering, first-use buffers
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            act[0] = Controller(obs);
+            plant.Step(act, obs);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
