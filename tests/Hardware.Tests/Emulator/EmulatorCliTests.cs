@@ -99,8 +99,8 @@ public sealed class EmulatorCliTests
             Assert.Equal(0f, rig.Rig.AppliedCommand);
             double afterLastAction = (rig.Rig.LastWatchdogTripTimestamp - rig.Rig.LastValidActionTimestamp) * 1000.0 / Stopwatch.Frequency;
             double afterKill = (rig.Rig.LastWatchdogTripTimestamp - killed) * 1000.0 / Stopwatch.Frequency;
-            Assert.InRange(afterLastAction, 100, 125);
-            Assert.True(afterKill <= 125, $"motor zeroed {afterKill:F1} ms after the kill");
+            Assert.InRange(afterLastAction, 100, 140); // checked every millisecond; 40 ms for a loaded machine
+            Assert.True(afterKill <= 140, $"motor zeroed {afterKill:F1} ms after the kill");
             Assert.Equal(0, rig.Rig.Stats.BadActions);
         }
         finally

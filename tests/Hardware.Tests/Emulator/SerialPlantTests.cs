@@ -115,8 +115,8 @@ public sealed class SerialPlantTests
         Assert.Equal(0f, rig.Rig.AppliedCommand);
         double sinceLastAction = (rig.Rig.LastWatchdogTripTimestamp - rig.Rig.LastValidActionTimestamp) * 1000.0 / Stopwatch.Frequency;
         double sinceKill = (rig.Rig.LastWatchdogTripTimestamp - killed) * 1000.0 / Stopwatch.Frequency;
-        Assert.InRange(sinceLastAction, 100, 100 + 25); // the rig checks every millisecond; 25 ms for a loaded machine
-        Assert.True(sinceKill <= 100 + 25, $"motor zeroed {sinceKill:F1} ms after the host died");
+        Assert.InRange(sinceLastAction, 100, 100 + 40); // the rig checks every millisecond; 40 ms for a loaded 2-core machine
+        Assert.True(sinceKill <= 100 + 40, $"motor zeroed {sinceKill:F1} ms after the host died");
         Assert.Equal(1, rig.Rig.Stats.WatchdogTrips);
     }
 
