@@ -123,10 +123,10 @@ public static class ModelVerifier
             {
                 ReadOnlySpan<float> x = obs.Slice(r * obsDim, obsDim);
                 reference.Head(x, refHead);
-                string where = $"{source} #{start + r}";
+                int index = start + r;
                 if (net.IsDiscrete)
                 {
-                    Track(worst, PolicyModelContract.LogitsOutput, floats[PolicyModelContract.LogitsOutput].AsSpan(r * head, head), refHead, x, where);
+                    Track(worst, PolicyModelContract.LogitsOutput, floats[PolicyModelContract.LogitsOutput].AsSpan(r * head, head), refHead, x, source, index);
                     long chosen = actions![r];
                     float best = refHead.Max();
                     // ONNX Runtime's logits are within the tolerance of the reference, so it may pick any action whose
@@ -136,15 +136,15 @@ public static class ModelVerifier
                         if (argmaxMismatches++ == 0)
                             failures.Add($"\"{PolicyModelContract.ActionOutput}\" is {chosen} but the reference logits "
                                 + $"[{string.Join(", ", refHead.Select(v => v.ToString("G9", CultureInfo.InvariantCulture)))}] pick "
-                                + $"{Array.IndexOf(refHead, best)} at {where} obs [{Format(x)}]");
+                                + $"{Array.IndexOf(refHead, best)} at {source} #{index} obs [{Format(x)}]");
                     }
                 }
                 else
                 {
                     reference.ClipToBounds(refHead, refAction);
-                    Track(worst, PolicyModelContract.ActionMeanOutput, floats[PolicyModelContract.ActionMeanOutput].AsSpan(r * head, head), refHead, x, where);
-                    Track(worst, PolicyModelContract.ActionOutput, floats[PolicyModelContract.ActionOutput].AsSpan(r * head, head), refAction, x, where);
-                    Track(worst, PolicyModelContract.ActionLogStdOutput, floats[PolicyModelContract.ActionLogStdOutput].AsSpan(r * head, head), reference.LogStd, x, where);
+                    Track(worst, PolicyModelContract.ActionMeanOutput, floats[PolicyModelContract.ActionMeanOutput].AsSpan(r * head, head), refHead, x, source, index);
+                    Track(worst, PolicyModelContract.ActionOutput, floats[PolicyModelContract.ActionOutput].AsSpan(r * head, head), refAction, x, source, index);
+                    Track(worst, PolicyModelContract.ActionLogStdOutput, floats[PolicyModelContract.ActionLogStdOutput].AsSpan(r * head, head), reference.LogStd, x, source, index);
                 }
             }
         }
@@ -152,7 +152,7 @@ public static class ModelVerifier
     }
 
     private static void Track(WorstDifference worst, string output, ReadOnlySpan<float> actual, ReadOnlySpan<float> expected,
-        ReadOnlySpan<float> observation, string where)
+        ReadOnlySpan<float> observation, string source, int index)
     {
         for (int j = 0; j < expected.Length; j++)
         {
@@ -164,7 +164,7 @@ public static class ModelVerifier
                 worst.Diff = d;
                 worst.Output = output;
                 worst.Observation = observation.ToArray();
-                worst.Source = where;
+                worst.Source = $"{source} #{index}";
             }
         }
     }
