@@ -38,7 +38,8 @@ public sealed class PolicyTransferTests
         double pendulum = MeanReturn(() => new PendulumEnv(), 1.0, 20);
         double rig = MeanReturn(() => new RigEnv(TestRigs.DirectDrive), 0.5, 20); // command = torque / 2 N·m
         Assert.True(pendulum > -250, $"the controller itself should swing up and balance Pendulum-v1: mean return {pendulum:F1}");
-        // Measured: about −158 on both. A rig whose torque, inertia or damping were off by tens of percent fails this.
+        // Measured: about −158 on both. This checks that the policy transfers (observation layout, sign conventions,
+        // action scaling); the controller is robust to ±30 % torque or mass, so parameter values are checked elsewhere.
         Assert.True(rig > pendulum * 1.25 - 20, $"rig mean return {rig:F1} vs Pendulum-v1 {pendulum:F1}");
     }
 }
