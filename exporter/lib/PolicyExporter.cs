@@ -29,6 +29,10 @@ public static class PolicyExporter
     public static ExportSummary Export(PolicyCheckpoint checkpoint, string checkpointSha256, string onnxPath, bool overwrite = true)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!Sha256Hex.IsValid(checkpointSha256))
+            throw new ArgumentException(
+                $"Checkpoint SHA-256 \"{checkpointSha256}\" is not 64 lower-case hex digits; pass what PolicyCheckpoint.Save returned.",
+                nameof(checkpointSha256));
         return Write(checkpoint, checkpointSha256, "(in memory)", onnxPath, overwrite, Stopwatch.StartNew());
     }
 
