@@ -29,7 +29,7 @@ internal static class TestFiles
 
     /// <summary>A seeded random [16, 16] tanh policy for <paramref name="envId"/> (3 observations, 1 action in
     /// [-1, 1], 0.05 s period), saved and exported to ONNX in <paramref name="dir"/>.</summary>
-    public static string ExportPolicy(string dir, string envId = "Rig:direct-drive", long version = 1, ulong seed = 1, string name = "policy")
+    public static string ExportPolicy(string dir, string envId = "Rig:direct-drive", long version = 1, ulong seed = 1, string name = "policy", double controlPeriod = 0.05)
     {
         var rng = new Xoshiro256(seed);
         List<DenseLayer> Layers(int outputs)
@@ -50,7 +50,7 @@ internal static class TestFiles
             EnvId = envId,
             ObservationSpace = SpaceSpec.Box([-1, -1, -8], [1, 1, 8]),
             ActionSpace = SpaceSpec.Box([-1], [1]),
-            ControlPeriod = 0.05,
+            ControlPeriod = controlPeriod,
             Hidden = [16, 16],
             Activation = "tanh",
             PolicyLayers = Layers(1),
