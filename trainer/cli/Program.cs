@@ -6,4 +6,5 @@ var root = new RootCommand("TrpoEdge trainer: learn a policy with Trust Region P
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(RetrainCommand.Create());
+root.Subcommands.Add(CollectCommand.Create());
 return await root.Parse(args).InvokeAsync();
