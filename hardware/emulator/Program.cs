@@ -14,9 +14,10 @@ const string Usage = """
       --watchdog-ms  zero the motor after this long without a valid ACTION (default 4 periods, >= 100)
       --id           rig id stated in the HANDSHAKE (default emu-<rig name>)
       --set          override a rig parameter, e.g. --set pendulum.mass=1.2
+      --mqtt         serve on an MQTT broker (mqtt://HOST:PORT) instead of a pty; topics trpoedge/rig/<id>/...
     """;
 
-string? rigPath = null, link = null, id = null;
+string? rigPath = null, link = null, id = null, mqtt = null;
 int? watchdog = null;
 bool lockstep = false;
 var overrides = new List<(string Key, double Value)>();
@@ -31,6 +32,7 @@ try
             case "--pty": link = Next(); break;
             case "--lockstep": lockstep = true; break;
             case "--id": id = Next(); break;
+            case "--mqtt": mqtt = Next(); break;
             case "--watchdog-ms":
                 string w = Next();
                 watchdog = int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out int ms) ? ms
@@ -55,6 +57,7 @@ try
     RigSpec spec = RigSpec.Load(rigPath);
     foreach ((string key, double value) in overrides) spec = spec.WithOverride(key, value);
     var emulator = new RigEmulator(spec, new EmulatorOptions { RigId = id, WatchdogMs = watchdog, Lockstep = lockstep });
+    if (mqtt is not null) return TrpoEdge.Emulator.Mqtt.MqttServe.Run(emulator, mqtt);
     using var pty = PseudoTerminal.Open(link);
     using var cts = new CancellationTokenSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
