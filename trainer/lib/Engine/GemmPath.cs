@@ -12,6 +12,13 @@ internal enum GemmPath
     /// <summary>One vectorised dot product per output: A·Bᵀ with very few columns (a value or policy head).</summary>
     Dot,
 
+    /// <summary>Each row of C as a sum of rows of B scaled by A's entries (512-bit): products with 1–4 rows such as
+    /// a head's weight gradient δᵀ·h, where a 12-row tile would be mostly padding.</summary>
+    RowAxpy512,
+
+    /// <summary>As <see cref="RowAxpy512"/> on 256-bit vectors.</summary>
+    RowAxpy256,
+
     /// <summary>Plain loops, for CPUs without AVX2.</summary>
     Scalar,
 }

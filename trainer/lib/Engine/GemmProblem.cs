@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace TrpoEdge.Trainer.Engine;
 
@@ -55,6 +56,10 @@ internal unsafe struct GemmProblem
             case GemmPath.Dot:
                 RunDot(m0, m1, n0, n1);
                 break;
+            case GemmPath.RowAxpy512:
+            case GemmPath.RowAxpy256:
+                RunRowAxpy(path == GemmPath.RowAxpy512, m0, m1, n0, n1);
+                break;
             default:
                 RunScalar(m0, m1, n0, n1);
                 break;
@@ -76,6 +81,84 @@ internal unsafe struct GemmProblem
                 rowC[j] = Beta == 0f ? v : v + Beta * rowC[j];
             }
         }
+    }
+
+    /// <summary>C[i, :] = alpha·Σ_p op(A)[i, p]·B[p, :] + beta·C[i, :] for B not transposed (rows contiguous), 64
+    /// (or 32) columns at a time in four vector accumulators; B streams from cache once per row of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void RunRowAxpy(bool wide, int m0, int m1, int n0, int n1)
+    {
+        for (int i = m0; i < m1; i++)
+        {
+            float* a = TransA ? A + i : A + (long)i * Lda;
+            long aStride = TransA ? Lda : 1;
+            float* rowC = C + (long)i * Ldc;
+            int j = n0;
+            if (wide)
+            {
+                for (; j <= n1 - 64; j += 64)
+                {
+                    Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+                    float* b = B + j;
+                    for (int p = 0; p < K; p++, b += Ldb)
+                    {
+                        var s = Vector512.Create(a[p * aStride]);
+                        c0 = Avx512F.FusedMultiplyAdd(s, Vector512.Load(b), c0);
+                        c1 = Avx512F.FusedMultiplyAdd(s, Vector512.Load(b + 16), c1);
+                        c2 = Avx512F.FusedMultiplyAdd(s, Vector512.Load(b + 32), c2);
+                        c3 = Avx512F.FusedMultiplyAdd(s, Vector512.Load(b + 48), c3);
+                    }
+                    StoreScaled(c0, rowC + j);
+                    StoreScaled(c1, rowC + j + 16);
+                    StoreScaled(c2, rowC + j + 32);
+                    StoreScaled(c3, rowC + j + 48);
+                }
+            }
+            else
+            {
+                for (; j <= n1 - 32; j += 32)
+                {
+                    Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default;
+                    float* b = B + j;
+                    for (int p = 0; p < K; p++, b += Ldb)
+                    {
+                        var s = Vector256.Create(a[p * aStride]);
+                        c0 = Fma.MultiplyAdd(s, Vector256.Load(b), c0);
+                        c1 = Fma.MultiplyAdd(s, Vector256.Load(b + 8), c1);
+                        c2 = Fma.MultiplyAdd(s, Vector256.Load(b + 16), c2);
+                        c3 = Fma.MultiplyAdd(s, Vector256.Load(b + 24), c3);
+                    }
+                    StoreScaled(c0, rowC + j);
+                    StoreScaled(c1, rowC + j + 8);
+                    StoreScaled(c2, rowC + j + 16);
+                    StoreScaled(c3, rowC + j + 24);
+                }
+            }
+            for (; j < n1; j++)
+            {
+                float sum = 0f;
+                float* b = B + j;
+                for (int p = 0; p < K; p++, b += Ldb) sum += a[p * aStride] * *b;
+                float v = Alpha * sum;
+                rowC[j] = Beta == 0f ? v : v + Beta * rowC[j];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void StoreScaled(Vector512<float> acc, float* dst)
+    {
+        var v = acc * Vector512.Create(Alpha);
+        if (Beta != 0f) v += Vector512.Load(dst) * Vector512.Create(Beta);
+        Vector512.Store(v, dst);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly void StoreScaled(Vector256<float> acc, float* dst)
+    {
+        var v = acc * Vector256.Create(Alpha);
+        if (Beta != 0f) v += Vector256.Load(dst) * Vector256.Create(Beta);
+        Vector256.Store(v, dst);
     }
 
     /// <summary>Own dot product rather than TensorPrimitives.Dot: it is compiled optimised from the first call

@@ -19,6 +19,9 @@ public sealed class ManagedBackend : IComputeBackend
     /// <summary>Outputs per row up to which A·Bᵀ runs as dot products instead of through 32-wide tiles.</summary>
     private const int DotMaxColumns = 4;
 
+    /// <summary>Rows of C up to which op(A)·B (B not transposed) runs as scaled sums of B's rows.</summary>
+    private const int RowAxpyMaxRows = 4;
+
     /// <summary>Below this many columns (and with more rows than columns) the transposed problem is computed, so the
     /// long dimension fills the vector lanes.</summary>
     private const int TransposeBelowColumns = 8;
@@ -95,6 +98,8 @@ public sealed class ManagedBackend : IComputeBackend
         if (path != GemmPath.Scalar)
         {
             if (!p.TransA && p.TransB && p.N <= DotMaxColumns) path = GemmPath.Dot;
+            else if (!p.TransB && p.M <= RowAxpyMaxRows && p.N >= 16)
+                path = path == GemmPath.Packed512 ? GemmPath.RowAxpy512 : GemmPath.RowAxpy256;
             else if (p.N < TransposeBelowColumns && p.M > p.N) p = p.Transposed();
         }
 
@@ -106,10 +111,16 @@ public sealed class ManagedBackend : IComputeBackend
     /// the second half to the worker, computes the first, and waits.</summary>
     private static bool TrySplit(in GemmProblem p, GemmPath path)
     {
-        int mr = path == GemmPath.Packed512 ? MicroKernels512.MR : path == GemmPath.Packed256 ? MicroKernels256.MR : 1;
-        int nr = path == GemmPath.Packed512 ? MicroKernels512.NR : path == GemmPath.Packed256 ? MicroKernels256.NR : 1;
+        (int mr, int nr) = path switch
+        {
+            GemmPath.Packed512 => (MicroKernels512.MR, MicroKernels512.NR),
+            GemmPath.Packed256 => (MicroKernels256.MR, MicroKernels256.NR),
+            GemmPath.RowAxpy512 => (1, 64),
+            GemmPath.RowAxpy256 => (1, 32),
+            _ => (1, 1),
+        };
         int mSplit = 0, nSplit = 0;
-        if (p.M >= 4 * mr) mSplit = (p.M / 2 + mr - 1) / mr * mr;
+        if (p.M >= 4 * mr && path is not (GemmPath.RowAxpy512 or GemmPath.RowAxpy256)) mSplit = (p.M / 2 + mr - 1) / mr * mr;
         else if (p.N >= 2 * nr && path != GemmPath.Dot) nSplit = (p.N / 2 + nr - 1) / nr * nr;
         else return false;
 
