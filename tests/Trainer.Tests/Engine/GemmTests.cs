@@ -107,7 +107,7 @@ public sealed class GemmTests
         foreach (bool ta in new[] { false, true })
         foreach (bool tb in new[] { false, true })
         foreach ((float alpha, float beta) in new[] { (1f, 1f), (-0.5f, 2f), (2.5f, 0f), (0.75f, -1f) })
-        foreach ((int m, int n, int k) in new[] { (13, 33, 7), (37, 3, 65), (2, 70, 300), (129, 64, 64) })
+        foreach ((int m, int n, int k) in new[] { (13, 33, 7), (37, 3, 65), (2, 70, 300), (129, 64, 64), (130, 5, 40) })
             Check(backend, ta, tb, m, n, k, alpha, beta, padA: 3, padB: 5, padC: 2, seed++);
     }
 

@@ -19,6 +19,10 @@ internal enum GemmPath
     /// <summary>As <see cref="RowAxpy512"/> on 256-bit vectors.</summary>
     RowAxpy256,
 
+    /// <summary>op(A) = Aᵀ stored k×m, B k×n with 1–8 columns (the input layer's weight gradient δᵀ·x): 64 rows of C
+    /// on the lanes of four 512-bit registers, two columns at a time.</summary>
+    ColAxpy512,
+
     /// <summary>Plain loops, for CPUs without AVX2.</summary>
     Scalar,
 }

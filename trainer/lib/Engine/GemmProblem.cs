@@ -56,6 +56,9 @@ internal unsafe struct GemmProblem
             case GemmPath.Dot:
                 RunDot(m0, m1, n0, n1);
                 break;
+            case GemmPath.ColAxpy512:
+                RunColAxpy(m0, m1, n0, n1);
+                break;
             case GemmPath.RowAxpy512:
             case GemmPath.RowAxpy256:
                 RunRowAxpy(path == GemmPath.RowAxpy512, m0, m1, n0, n1);
@@ -143,6 +146,64 @@ internal unsafe struct GemmProblem
                 rowC[j] = Beta == 0f ? v : v + Beta * rowC[j];
             }
         }
+    }
+
+    /// <summary>C[i, j] = alpha·Σ_p A[p, i]·B[p, j] + beta·C[i, j] with A stored k×m (transposed) and few columns:
+    /// each step of p loads 64 consecutive i of A's row p once and uses them for two columns of B.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private readonly void RunColAxpy(int m0, int m1, int n0, int n1)
+    {
+        float* tile = stackalloc float[2 * 64];
+        int i = m0;
+        for (; i <= m1 - 64; i += 64)
+        {
+            for (int j = n0; j < n1; j += 2)
+            {
+                bool pair = j + 1 < n1;
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;
+                float* ap = A + i;
+                float* bp = B + j;
+                for (int p = 0; p < K; p++, ap += Lda, bp += Ldb)
+                {
+                    var x0 = Vector512.Load(ap);
+                    var x1 = Vector512.Load(ap + 16);
+                    var x2 = Vector512.Load(ap + 32);
+                    var x3 = Vector512.Load(ap + 48);
+                    var s = Vector512.Create(bp[0]);
+                    a0 = Avx512F.FusedMultiplyAdd(x0, s, a0);
+                    a1 = Avx512F.FusedMultiplyAdd(x1, s, a1);
+                    a2 = Avx512F.FusedMultiplyAdd(x2, s, a2);
+                    a3 = Avx512F.FusedMultiplyAdd(x3, s, a3);
+                    if (pair)
+                    {
+                        var t = Vector512.Create(bp[1]);
+                        b0 = Avx512F.FusedMultiplyAdd(x0, t, b0);
+                        b1 = Avx512F.FusedMultiplyAdd(x1, t, b1);
+                        b2 = Avx512F.FusedMultiplyAdd(x2, t, b2);
+                        b3 = Avx512F.FusedMultiplyAdd(x3, t, b3);
+                    }
+                }
+                Vector512.Store(a0, tile);
+                Vector512.Store(a1, tile + 16);
+                Vector512.Store(a2, tile + 32);
+                Vector512.Store(a3, tile + 48);
+                Vector512.Store(b0, tile + 64);
+                Vector512.Store(b1, tile + 80);
+                Vector512.Store(b2, tile + 96);
+                Vector512.Store(b3, tile + 112);
+                for (int c = 0; c < (pair ? 2 : 1); c++)
+                {
+                    for (int r = 0; r < 64; r++)
+                    {
+                        float* dst = C + (long)(i + r) * Ldc + j + c;
+                        float v = Alpha * tile[c * 64 + r];
+                        *dst = Beta == 0f ? v : v + Beta * *dst;
+                    }
+                }
+            }
+        }
+        if (i < m1) RunScalar(i, m1, n0, n1);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

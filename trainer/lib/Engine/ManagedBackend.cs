@@ -22,6 +22,9 @@ public sealed class ManagedBackend : IComputeBackend
     /// <summary>Rows of C up to which op(A)·B (B not transposed) runs as scaled sums of B's rows.</summary>
     private const int RowAxpyMaxRows = 4;
 
+    /// <summary>Columns up to which Aᵀ·B (A stored transposed) keeps 64 rows of C on the vector lanes.</summary>
+    private const int ColAxpyMaxColumns = 8;
+
     /// <summary>Below this many columns (and with more rows than columns) the transposed problem is computed, so the
     /// long dimension fills the vector lanes.</summary>
     private const int TransposeBelowColumns = 8;
@@ -100,6 +103,8 @@ public sealed class ManagedBackend : IComputeBackend
             if (!p.TransA && p.TransB && p.N <= DotMaxColumns) path = GemmPath.Dot;
             else if (!p.TransB && p.M <= RowAxpyMaxRows && p.N >= 16)
                 path = path == GemmPath.Packed512 ? GemmPath.RowAxpy512 : GemmPath.RowAxpy256;
+            else if (path == GemmPath.Packed512 && p.TransA && !p.TransB && p.N <= ColAxpyMaxColumns && p.M >= 64)
+                path = GemmPath.ColAxpy512;
             else if (p.N < TransposeBelowColumns && p.M > p.N) p = p.Transposed();
         }
 
@@ -117,6 +122,7 @@ public sealed class ManagedBackend : IComputeBackend
             GemmPath.Packed256 => (MicroKernels256.MR, MicroKernels256.NR),
             GemmPath.RowAxpy512 => (1, 64),
             GemmPath.RowAxpy256 => (1, 32),
+            GemmPath.ColAxpy512 => (64, 2),
             _ => (1, 1),
         };
         int mSplit = 0, nSplit = 0;

@@ -13,19 +13,9 @@ internal static unsafe class OpenBlasNative
     /// <summary>Environment variable naming an OpenBLAS shared library to load instead of the default names.</summary>
     public const string LibraryVariable = "TRPOEDGE_OPENBLAS_LIB";
 
-    private static readonly Lazy<Loaded> s_loaded = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<OpenBlasLibrary> s_loaded = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public static Loaded Library => s_loaded.Value;
-
-    internal sealed class Loaded
-    {
-        public string? Error { get; init; }
-        public string? Path { get; init; }
-        public delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void> Sgemm { get; init; }
-        public delegate* unmanaged[Cdecl]<int, void> SetNumThreads { get; init; }
-        public delegate* unmanaged[Cdecl]<int> GetNumThreads { get; init; }
-        public delegate* unmanaged[Cdecl]<byte*> GetCoreName { get; init; }
-    }
+    public static OpenBlasLibrary Library => s_loaded.Value;
 
     private static string[] Candidates()
     {
@@ -36,18 +26,18 @@ internal static unsafe class OpenBlasNative
         return ["libopenblas.so.0", "libopenblas.so"];
     }
 
-    private static Loaded Load()
+    private static OpenBlasLibrary Load()
     {
         string[] names = Candidates();
         foreach (string name in names)
         {
             if (!NativeLibrary.TryLoad(name, out nint handle)) continue;
             if (!NativeLibrary.TryGetExport(handle, "cblas_sgemm", out nint sgemm))
-                return new Loaded { Error = $"'{name}' loaded but exports no cblas_sgemm; it is not an OpenBLAS build with CBLAS." };
+                return new OpenBlasLibrary { Error = $"'{name}' loaded but exports no cblas_sgemm; it is not an OpenBLAS build with CBLAS." };
             NativeLibrary.TryGetExport(handle, "openblas_set_num_threads", out nint setThreads);
             NativeLibrary.TryGetExport(handle, "openblas_get_num_threads", out nint getThreads);
             NativeLibrary.TryGetExport(handle, "openblas_get_corename", out nint coreName);
-            return new Loaded
+            return new OpenBlasLibrary
             {
                 Path = name,
                 Sgemm = (delegate* unmanaged[Cdecl]<int, int, int, int, int, int, float, float*, int, float*, int, float, float*, int, void>)sgemm,
@@ -56,7 +46,7 @@ internal static unsafe class OpenBlasNative
                 GetCoreName = (delegate* unmanaged[Cdecl]<byte*>)coreName,
             };
         }
-        return new Loaded
+        return new OpenBlasLibrary
         {
             Error = $"OpenBLAS was not found (tried {string.Join(", ", names)}). On Debian/Ubuntu install the package " +
                     $"libopenblas0 (apt-get install libopenblas0), or set {LibraryVariable} to the library's path.",
