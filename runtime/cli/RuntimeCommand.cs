@@ -51,6 +51,7 @@ public sealed class RuntimeCommand
             + ExitCodes.HelpText);
         foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads })
             _root.Options.Add(o);
+        foreach (Option o in MqttMode.Options) _root.Options.Add(o);
         _root.SetAction(Execute);
     }
 
@@ -87,6 +88,7 @@ public sealed class RuntimeCommand
         int threads = parsed.GetValue(_threads);
         bool allowOtherEnv = parsed.GetValue(_allowOtherEnv);
 
+        if (parsed.GetValue(MqttMode.Mqtt) is { } mqtt) return MqttMode.Execute(parsed, mqtt, modelPath, rig, episodes, explore, seed, logPath, threads, Console, Error);
         if (sim is null && rig is null)
             return Bad("choose a plant: --sim ENV or --rig FILE (serial --port and --mqtt plants are not in this build).");
 
