@@ -23,7 +23,7 @@ public sealed unsafe class OrtEnvironment
         try
         {
             IntPtr env;
-            // Warnings only: ORT's verbose log would land on stderr in the middle of a control loop.
+            // Errors only: ORT's warnings and info would land on stderr in the middle of a control loop.
             OrtApi.Check(OrtApi.CreateEnv(OrtLoggingLevel.Error, logId, &env), "creating the ONNX Runtime environment");
             Handle = env;
         }
