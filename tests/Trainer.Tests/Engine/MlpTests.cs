@@ -159,7 +159,6 @@ public sealed class MlpTests
         var mlp = new Mlp(3, [64, 64], 1, Activation.Tanh, new ManagedBackend());
         mlp.InitOrthogonal(7, MathF.Sqrt(2), 1f);
         var x = new float[2048 * 3];
-        new Random(8).NextBytes(new byte[1]);
         for (int i = 0; i < x.Length; i++) x[i] = (i % 17) * 0.1f - 0.8f;
         var y = new float[2048];
         var grad = new float[mlp.ParameterCount];
