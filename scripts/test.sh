@@ -30,16 +30,18 @@ for proj in tests/*/*.Tests.csproj; do
   name=$(basename "$proj" .csproj)
   echo "== $name"
   log="$results/$name.log"
-  if ! dotnet test "$proj" -c Release --no-build --nologo -v q --logger "console;verbosity=normal" >"$log" 2>&1; then
+  # The TRX file carries exact counters whatever the console verbosity prints.
+  if ! dotnet test "$proj" -c Release --no-build --nologo -v q --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$log" 2>&1; then
     status=1
-    grep -E "^\s+Failed |Error Message|\[FAIL\]" "$log" | head -40 || true
+    grep -E "^\s+Failed |Error Message|Assert\.|\[FAIL\]" "$log" | head -40 || true
   fi
-  # VSTest's summary: "Failed!  - Failed: 1, Passed: 9, Skipped: 0, Total: 10, ..." (spacing varies)
-  line=$(grep -E "(Passed|Failed)!? +- +Failed: *[0-9]+, *Passed: *[0-9]+, *Skipped: *[0-9]+" "$log" | tail -1 || true)
-  if [ -z "$line" ]; then
-    echo "   no test summary from $name (build or host failure):"; tail -20 "$log"; status=1; failed=$((failed+1)); continue
+  trx="$results/$name.trx"
+  counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null || true)
+  if [ -z "$counters" ]; then
+    echo "   no test results from $name (build or test host failure):"; tail -20 "$log"; status=1; failed=$((failed+1)); continue
   fi
-  f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"$line"); p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"$line"); s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
+  count() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
+  p=$(count passed); f=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) )); s=$(( $(count notExecuted) ))
   echo "   $p passed, $f failed, $s skipped"
   passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
 done
