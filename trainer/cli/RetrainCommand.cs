@@ -18,12 +18,13 @@ internal static class RetrainCommand
         var updates = new Option<int>("--updates") { Description = "TRPO updates on the logged batch (each importance-weighted, within the trust region).", DefaultValueFactory = _ => new RetrainOptions().Updates };
         var maxLag = new Option<int>("--max-lag") { Description = "Accept data logged by this checkpoint or up to N of its ancestors (0 = on-policy only).", DefaultValueFactory = _ => new RetrainOptions().MaxPolicyLag };
         var simSteps = new Option<int>("--sim-steps") { Description = "Mix this many fresh simulated steps (on the checkpoint's environment) into every update.", DefaultValueFactory = _ => 0 };
+        var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
-        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, seed, noExport };
+        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, warmup, seed, noExport };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() => Task.FromResult(Run(
             parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
-            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), Seed = parse.GetValue(seed) },
+            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
             !parse.GetValue(noExport), cancellation))));
         return command;
     }

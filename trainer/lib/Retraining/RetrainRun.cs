@@ -37,6 +37,7 @@ public sealed class RetrainRun
         var shuffle = new Random(unchecked((int)_options.Seed) ^ 0x5EED);
         using SimulatedMix? sim = _options.SimSteps > 0 && simulator is not null ? new SimulatedMix(agent, simulator, _options.SimSteps, _options.Seed) : null;
 
+        WarmUpCritic(agent, field, trpo, shuffle);
         var reports = new List<RetrainReport>();
         int accepted = 0;
         string? stopped = null;
@@ -72,6 +73,17 @@ public sealed class RetrainRun
         int keep = Math.Min(TrainingRun.RecordedObservationCount, field.Count);
         string sha = agent.ToCheckpoint(field.RawObservations.AsSpan(0, keep * field.ObservationSize).ToArray(), extra).Save(path);
         return new RetrainResult(path, sha, _checkpoint.PolicyVersion, agent.PolicyVersion, field.Episodes, field.Count, reports.Count, accepted, reports, stopped);
+    }
+
+    /// <summary>Fits the critic to the field data's own GAE returns, recomputing the targets after each fit, so the
+    /// first policy step sees advantages of this plant rather than of the one trained on.</summary>
+    private void WarmUpCritic(Agent agent, FieldBatch field, TrpoOptions trpo, Random shuffle)
+    {
+        for (int round = 0; round < _options.CriticWarmupRounds; round++)
+        {
+            field.ComputeAdvantages(agent.Normalizer, agent.Critic, trpo);
+            agent.Critic.Fit(field.Observations, field.Returns, field.Count, trpo.CriticEpochs, Math.Min(trpo.CriticBatchSize, field.Count), shuffle);
+        }
     }
 
     /// <summary>Mean and max of ρ = π_current/π_behaviour over the field steps, and the effective sample size
