@@ -42,6 +42,7 @@ public sealed class RuntimeCommand
         Description = "Run a model trained for another environment when its spaces fit (e.g. a Pendulum-v1 policy on a rig): a warning instead of an error.",
     };
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime intra-op threads (1 suits a small policy).", DefaultValueFactory = _ => 1 };
+    private readonly Option<string?> _summaryJson = new("--summary-json") { Description = "Also write the summary (returns, latency, jitter, faults) as JSON to this file, for scripts." };
 
     private RuntimeCommand(IAnsiConsole console, TextWriter error)
     {
@@ -49,7 +50,7 @@ public sealed class RuntimeCommand
         Error = error;
         _root = new RootCommand("Run an exported TrpoEdge policy on a plant at a fixed rate, with a safety layer, and log the steps. "
             + ExitCodes.HelpText);
-        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads })
+        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads, _summaryJson })
             _root.Options.Add(o);
         foreach (Option o in MqttMode.Options) _root.Options.Add(o);
         _root.SetAction(Execute);
@@ -203,6 +204,7 @@ public sealed class RuntimeCommand
             if (!DisposeLog(log)) return ExitCodes.Failure;
 
             WriteSummary(summary, logPath, log);
+            if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary);
             if (summary.Cancelled) return ExitCodes.Cancelled;
             return summary.Episodes.Any(e => e.End is EpisodeEnd.Fault or EpisodeEnd.SafetyLimit) ? ExitCodes.SafetyStop : ExitCodes.Ok;
         }
