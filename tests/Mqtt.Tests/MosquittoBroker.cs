@@ -27,7 +27,8 @@ public sealed class MosquittoBroker : IDisposable
 
     /// <param name="users">user → password; when given, anonymous clients are refused.</param>
     /// <param name="acl">mosquitto acl_file text (e.g. "user collector\ntopic read trpoedge/#").</param>
-    public static MosquittoBroker Start(IReadOnlyDictionary<string, string>? users = null, string? acl = null)
+    /// <param name="tls">certificate and key PEM files of the broker: the listener then speaks TLS only.</param>
+    public static MosquittoBroker Start(IReadOnlyDictionary<string, string>? users = null, string? acl = null, (string CertFile, string KeyFile)? tls = null)
     {
         if (!File.Exists(Executable))
             throw new InvalidOperationException($"{Executable} is missing: install the Debian package mosquitto (scripts/test.sh does).");
@@ -35,6 +36,11 @@ public sealed class MosquittoBroker : IDisposable
         System.IO.Directory.CreateDirectory(dir);
         int port = FreePort();
         var lines = new List<string> { $"listener {port} 127.0.0.1", "log_dest stderr", "log_type error", "log_type warning" };
+        if (tls is { } t)
+        {
+            lines.Add($"certfile {t.CertFile}");
+            lines.Add($"keyfile {t.KeyFile}");
+        }
         if (users is null)
         {
             lines.Add("allow_anonymous true");

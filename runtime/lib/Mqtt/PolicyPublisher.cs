@@ -31,20 +31,28 @@ public static class PolicyPublisher
         byte[] payload = signed.ToByteArray();
         string topic = MqttTopics.Policy(release.EnvId);
 
-        var acked = new ManualResetEventSlim();
-        int mid = -1;
+        // The PUBACK may come back on the network thread before Publish has returned the message id: remember every
+        // id delivered meanwhile and look ours up afterwards.
+        var delivered = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        using var signal = new SemaphoreSlim(0);
         void OnDelivered(int m)
         {
-            if (m == Volatile.Read(ref mid)) acked.Set();
+            delivered[m] = true;
+            signal.Release();
         }
         client.Delivered += OnDelivered;
         try
         {
-            Volatile.Write(ref mid, client.Publish(topic, payload, MqttQos.AtLeastOnce, retain: true));
-            if (!acked.Wait(confirmTimeout))
-                throw new MqttException($"The broker did not acknowledge the policy on {topic} within {confirmTimeout.TotalSeconds:G3} s: " +
-                    $"most likely its ACL forbids this user to publish on {MqttTopics.Root}/policy/# (mosquitto drops such a message), or the connection is down. " +
-                    $"Publish as a user the acl_file allows `topic readwrite {MqttTopics.Root}/policy/#`.");
+            int mid = client.Publish(topic, payload, MqttQos.AtLeastOnce, retain: true);
+            var waited = Stopwatch.StartNew();
+            while (!delivered.ContainsKey(mid))
+            {
+                TimeSpan left = confirmTimeout - waited.Elapsed;
+                if (left <= TimeSpan.Zero || !signal.Wait(left))
+                    throw new MqttException($"The broker did not acknowledge the policy on {topic} within {confirmTimeout.TotalSeconds:G3} s: " +
+                        $"most likely its ACL forbids this user to publish on {MqttTopics.Root}/policy/# (mosquitto drops such a message), or the connection is down. " +
+                        $"Publish as a user the acl_file allows `topic readwrite {MqttTopics.Root}/policy/#`.");
+            }
         }
         finally
         {
