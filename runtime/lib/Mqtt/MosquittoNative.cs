@@ -37,12 +37,13 @@ internal static unsafe class MosquittoNative
     public static delegate* unmanaged[Cdecl]<int, IntPtr> StrError;
     public static delegate* unmanaged[Cdecl]<int, IntPtr> ConnackString;
 
-    /// <summary>Library names tried in order; TRPOEDGE_MOSQUITTO_LIB first when set.</summary>
+    /// <summary>Library names tried in order. TRPOEDGE_MOSQUITTO_LIB, when set, is the only one: a copy the user
+    /// named explicitly must not be replaced silently by another.</summary>
     public static IReadOnlyList<string> Candidates()
     {
         var list = new List<string>();
         string? env = Environment.GetEnvironmentVariable("TRPOEDGE_MOSQUITTO_LIB");
-        if (!string.IsNullOrWhiteSpace(env)) list.Add(env);
+        if (!string.IsNullOrWhiteSpace(env)) return [env];
         if (OperatingSystem.IsWindows()) list.Add("mosquitto.dll");
         else if (OperatingSystem.IsMacOS()) list.AddRange(["libmosquitto.1.dylib", "/opt/homebrew/lib/libmosquitto.1.dylib", "/usr/local/lib/libmosquitto.1.dylib"]);
         else list.AddRange(["libmosquitto.so.1", "libmosquitto.so"]);
