@@ -42,6 +42,8 @@ public sealed class RuntimeCommand
         Description = "Run a model trained for another environment when its spaces fit (e.g. a Pendulum-v1 policy on a rig): a warning instead of an error.",
     };
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime intra-op threads (1 suits a small policy).", DefaultValueFactory = _ => 1 };
+    private readonly Option<string?> _port = new("--port") { Description = "Drive a real rig (or rig-emulator) on this serial port: COM3 on Windows, /dev/ttyUSB0 or a pty on Linux. Its handshake is checked against the model." };
+    private readonly Option<int> _baud = new("--baud") { Description = "Serial baud rate for --port.", DefaultValueFactory = _ => 115200 };
     private readonly Option<string?> _summaryJson = new("--summary-json") { Description = "Also write the summary (returns, latency, jitter, faults) as JSON to this file, for scripts." };
 
     private RuntimeCommand(IAnsiConsole console, TextWriter error)
@@ -50,7 +52,7 @@ public sealed class RuntimeCommand
         Error = error;
         _root = new RootCommand("Run an exported TrpoEdge policy on a plant at a fixed rate, with a safety layer, and log the steps. "
             + ExitCodes.HelpText);
-        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads, _summaryJson })
+        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads, _port, _baud, _summaryJson })
             _root.Options.Add(o);
         foreach (Option o in MqttMode.Options) _root.Options.Add(o);
         _root.SetAction(Execute);
@@ -90,21 +92,33 @@ public sealed class RuntimeCommand
         bool allowOtherEnv = parsed.GetValue(_allowOtherEnv);
 
         if (parsed.GetValue(MqttMode.Mqtt) is { } mqtt) return MqttMode.Execute(parsed, mqtt, modelPath, rig, episodes, explore, seed, logPath, threads, Console, Error);
-        if (sim is null && rig is null)
-            return Bad("choose a plant: --sim ENV or --rig FILE (serial --port and --mqtt plants are not in this build).");
+        string? port = parsed.GetValue(_port);
+        if (sim is null && rig is null && port is null)
+            return Bad("choose a plant: --sim ENV, --rig FILE, --port DEVICE (a serial rig) or --mqtt URL --rig ID.");
+        if (port is not null && (sim is not null || rig is not null || perturb.Length > 0 || randomize))
+            return Bad("--port drives a real rig: it cannot be combined with --sim, --rig, --perturb or --randomize.");
 
-        SimulatedPlant plant;
+        IPlant plant;
         PolicySession policy;
         ControlLoopOptions loopOptions;
         try
         {
             loopOptions = new ControlLoopOptions { Episodes = episodes, Seed = seed, RateHz = rate };
             loopOptions.Validate();
-            var perturbations = perturb.Select(SimulatedPlantOptions.ParsePerturbation).ToList();
-            plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = sim, RigFile = rig, Perturbations = perturbations, Randomize = randomize });
+            if (port is not null)
+            {
+                plant = SerialRig.Open(modelPath, port, parsed.GetValue(_baud));
+            }
+            else
+            {
+                var perturbations = perturb.Select(SimulatedPlantOptions.ParsePerturbation).ToList();
+                plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = sim, RigFile = rig, Perturbations = perturbations, Randomize = randomize });
+            }
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
+            // Serial errors (missing device, busy, permission with the dialout hint, handshake mismatch) are IOExceptions
+            // whose messages are written for the user.
             return Bad(e.Message);
         }
 
@@ -204,6 +218,7 @@ public sealed class RuntimeCommand
             if (!DisposeLog(log)) return ExitCodes.Failure;
 
             WriteSummary(summary, logPath, log);
+            if (plant is SerialPlant serial) Console.MarkupLine($"[grey]serial link[/] {Markup.Escape(serial.LinkStats.ToString())}");
             if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary);
             if (summary.Cancelled) return ExitCodes.Cancelled;
             return summary.Episodes.Any(e => e.End is EpisodeEnd.Fault or EpisodeEnd.SafetyLimit) ? ExitCodes.SafetyStop : ExitCodes.Ok;
