@@ -25,7 +25,11 @@ public static class OrtNativeLibrary
     {
         if (!string.IsNullOrWhiteSpace(explicitPath)) return [explicitPath];
         var list = new List<string>();
+        // Empty in a single-file app (IL3000); AppContext.BaseDirectory below covers that case, so the warning, which
+        // would otherwise fail `dotnet publish -p:PublishSingleFile=true` under warnings-as-errors, is safe to silence.
+#pragma warning disable IL3000
         string? asmDir = Path.GetDirectoryName(typeof(OrtNativeLibrary).Assembly.Location);
+#pragma warning restore IL3000
         if (!string.IsNullOrEmpty(asmDir)) list.Add(Path.Combine(asmDir, FileName));
         string baseDir = Path.Combine(AppContext.BaseDirectory, FileName);
         if (!list.Contains(baseDir)) list.Add(baseDir);
