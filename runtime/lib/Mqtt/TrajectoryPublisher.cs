@@ -96,7 +96,7 @@ public sealed class TrajectoryPublisher : IDisposable
         long nextPoll = 0;
         try
         {
-            using TrajectoryReader reader = TrajectoryReader.Open(_storePath);
+            using TrajectoryTail tail = TrajectoryTail.Open(_storePath, _runId);
             while (!_stop.IsCancellationRequested)
             {
                 while (_client.Messages.TryRead(out MqttMessage? m)) OnAck(m);
@@ -105,7 +105,7 @@ public sealed class TrajectoryPublisher : IDisposable
                 lock (_gate) final = _finalFlush && !_finalDone;
                 if (now >= nextPoll || final)
                 {
-                    Poll(reader, final);
+                    while (Poll(tail, final) > 0 && final) { } // at the end, everything left, however much
                     nextPoll = now + pollTicks;
                     if (final) lock (_gate) _finalDone = true;
                 }
@@ -151,15 +151,18 @@ public sealed class TrajectoryPublisher : IDisposable
         }
     }
 
-    /// <summary>Reads newly finished episodes (and, at the end, the open one) and publishes them in batches.</summary>
-    private void Poll(TrajectoryReader reader, bool final)
+    /// <summary>Reads newly finished episodes (and, at the end, the open one) and publishes them in batches. Only
+    /// episodes after the last one published are read (<see cref="TrajectoryTail"/>), so a long run costs the same per
+    /// poll as a short one.</summary>
+    private int Poll(TrajectoryTail tail, bool final)
     {
+        int before = _episodesDone;
         var batch = NewBatch();
         long inBatch = 0;
-        int index = 0;
-        foreach (EpisodeData e in reader.ReadEpisodes(_runId))
+        foreach (EpisodeData e in tail.ReadAfter(_episodesDone - 1, limit: 1024))
         {
-            if (index++ < _episodesDone) continue;
+            if (e.IndexInRun != _episodesDone)
+                throw new InvalidDataException($"Run {_runId} in {_storePath} skips from episode {_episodesDone} to {e.IndexInRun}; the store is damaged.");
             if (e.Status != EpisodeStatus.Complete && !final) break; // the loop is still writing it
             int obs = e.ObservationSize, act = e.ActionSize;
             int t = 0;
@@ -197,6 +200,7 @@ public sealed class TrajectoryPublisher : IDisposable
             _episodesDone++;
         }
         if (batch.Chunks.Count > 0) Send(batch, inBatch);
+        return _episodesDone - before;
     }
 
     private TrajectoryBatch NewBatch() => new() { RuntimeId = _runtimeId, RunKey = _runKey, Run = _run };
