@@ -74,8 +74,8 @@ public sealed class TrpoPolicyStep
         _damping = (float)_options.CgDamping;
         if (_options.FvpSubsample >= 1.0)
         {
+            // The network still caches the full batch from the gradient's forward pass: Backward does not disturb it.
             _fvpRows = n;
-            _policy.Forward(batch.Observations, n, _oldOutputs); // the gradient's backward pass left the cache intact, but be explicit
             return _oldOutputs.AsSpan(0, n * _policy.OutputSize);
         }
         int stride = Math.Max(1, (int)Math.Round(1.0 / _options.FvpSubsample));
