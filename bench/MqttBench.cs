@@ -19,6 +19,8 @@ namespace TrpoEdge.Bench;
 /// Pendulum-size steps published at QoS 1, against <see cref="TrajectoryBatchImporter"/> fed the same batches directly.</summary>
 public static class MqttBench
 {
+    private static double _bytesPerStep;
+
     public static int Run(string[] args)
     {
         int trips = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5_000;
@@ -59,6 +61,7 @@ public static class MqttBench
         Console.WriteLine($"{"case",-58} {"p50",9} {"p99",9} {"p50 vs baseline",16}");
         Print("baseline: bare libmosquitto ping-pong, 16 B, QoS 0", bare, bare);
         Print("MqttPlant.Step: ACTION → echo rig → STATE (protobuf)", plantTrips, bare);
+        Console.WriteLine($"managed bytes allocated per MqttPlant.Step, process-wide (host, echo rig and both network threads): {_bytesPerStep:F0}");
     }
 
     /// <summary>Two bare clients, 16-byte payloads, QoS 0: the broker's own loopback round trip.</summary>
@@ -107,7 +110,9 @@ public static class MqttBench
         plant.Reset(1, obs);
         for (int i = 0; i < 200; i++) plant.Step(act, obs);
         plant.RoundTrip.Clear();
+        long bytes0 = GC.GetTotalAllocatedBytes(true);
         for (int i = 0; i < trips; i++) plant.Step(act, obs);
+        _bytesPerStep = (GC.GetTotalAllocatedBytes(true) - bytes0) / (double)trips;
         cts.Cancel();
         return plant.RoundTrip;
     }
