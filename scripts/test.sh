@@ -31,7 +31,7 @@ for proj in tests/*/*.Tests.csproj; do
   echo "== $name"
   log="$results/$name.log"
   # The TRX file carries exact counters whatever the console verbosity prints.
-  if ! dotnet test "$proj" -c Release --no-build --nologo -v q --logger "trx;LogFileName=$name.trx" --results-directory "$results" >"$log" 2>&1; then
+  if ! dotnet test "$proj" -c Release --no-build --nologo -v q --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" >"$log" 2>&1; then
     status=1
     grep -E "^\s+Failed |Error Message|Assert\.|\[FAIL\]" "$log" | head -40 || true
   fi

@@ -104,6 +104,9 @@ public sealed class SerialPlantTests
         for (int i = 0; i < 20; i++) plant.Step([0.8f], obs);
         Assert.Equal(0.8f, rig.Rig.AppliedCommand);
         Assert.False(rig.Rig.WatchdogTripped);
+        // On a loaded machine a >100 ms gap between two commands may already have tripped (and re-armed) the watchdog;
+        // what matters here is the trip the kill causes.
+        long tripsBefore = rig.Rig.Stats.WatchdogTrips;
 
         // What the kernel does when the runtime is killed: its descriptor closes, no STOP is sent.
         long killed = Stopwatch.GetTimestamp();
@@ -117,7 +120,7 @@ public sealed class SerialPlantTests
         double sinceKill = (rig.Rig.LastWatchdogTripTimestamp - killed) * 1000.0 / Stopwatch.Frequency;
         Assert.InRange(sinceLastAction, 100, 100 + 40); // the rig checks every millisecond; 40 ms for a loaded 2-core machine
         Assert.True(sinceKill <= 100 + 40, $"motor zeroed {sinceKill:F1} ms after the host died");
-        Assert.Equal(1, rig.Rig.Stats.WatchdogTrips);
+        Assert.Equal(tripsBefore + 1, rig.Rig.Stats.WatchdogTrips);
     }
 
     [Fact]
