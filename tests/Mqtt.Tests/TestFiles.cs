@@ -20,9 +20,21 @@ internal static class TestFiles
 
     public static string DirectDriveRig => Path.Combine(RepoRoot, "hardware", "rigs", "direct-drive.yaml");
 
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), $"trpoedge-mqtt-test-{Environment.ProcessId}");
+        Directory.CreateDirectory(root);
+        // Everything the tests write lives under one folder per test process, removed when the process ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
+
     public static string NewTempDir()
     {
-        string d = Path.Combine(Path.GetTempPath(), "trpoedge-mqtt-test-" + Guid.NewGuid().ToString("N")[..10]);
+        string d = Path.Combine(Root.Value, Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(d);
         return d;
     }
