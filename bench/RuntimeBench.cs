@@ -133,7 +133,7 @@ public static class RuntimeBench
         using var plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = "Pendulum-v1" });
         var description = new PlantDescription(plant.EnvId, plant.ObservationSpace, plant.ActionSpace, 0.001);
         using var policy = PolicySession.Open(model, description, new PolicySessionOptions { AllowOtherEnv = true });
-        foreach ((string name, double spin) in new[] { ("ControlLoop, nanosleep only (spin 0)", 0.0), ("ControlLoop, sleep + spin last 20 %", 0.2) })
+        foreach ((string name, double spin) in new[] { ("ControlLoop, nanosleep only (spin 0)", 0.0), ("ControlLoop, sleep + spin last 20 %", 0.2), ("ControlLoop, sleep + spin last 60 %", 0.6), ("ControlLoop, spin whole period", 1.0) })
         {
             var summary = new ControlLoop(plant, policy, new ControlLoopOptions
             {
