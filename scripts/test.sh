@@ -33,7 +33,7 @@ for proj in tests/*/*.Tests.csproj; do
   # The TRX file carries exact counters whatever the console verbosity prints.
   if ! dotnet test "$proj" -c Release --no-build --nologo -v q --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" >"$log" 2>&1; then
     status=1
-    grep -E "^\s+Failed |Error Message|Assert\.|\[FAIL\]" "$log" | head -40 || true
+    grep -E -A4 "^\s+Failed |Error Message" "$log" | head -60 || true
   fi
   trx="$results/$name.trx"
   counters=$(grep -o '<Counters [^>]*>' "$trx" 2>/dev/null || true)
@@ -41,8 +41,14 @@ for proj in tests/*/*.Tests.csproj; do
     echo "   no test results from $name (build or test host failure):"; tail -20 "$log"; status=1; failed=$((failed+1)); continue
   fi
   count() { sed -E "s/.* $1=\"([0-9]+)\".*/\1/" <<<"$counters"; }
-  p=$(count passed); f=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) )); s=$(( $(count notExecuted) ))
+  p=$(count passed); s=$(count notExecuted)
+  # A test host that dies mid-run leaves total > executed: every test that did not run counts as failed.
+  f=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) + $(count total) - $(count executed) - s ))
+  [ "$f" -lt 0 ] && f=0
   echo "   $p passed, $f failed, $s skipped"
+  if [ "$f" -gt 0 ] || grep -q 'ResultSummary outcome="\(Aborted\|Error\)"' "$trx"; then
+    status=1; echo "   --- last lines of $name's output:"; tail -40 "$log" | sed 's/^/   | /'
+  fi
   passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
 done
 rm -rf "$results"

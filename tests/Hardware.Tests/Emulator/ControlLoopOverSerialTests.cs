@@ -9,6 +9,7 @@ namespace TrpoEdge.Hardware.Tests.Emulator;
 
 /// <summary>The runtime's control loop driving the virtual rig over a pty and logging to the store —
 /// the whole `runtime --port` path except the ONNX model.</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class ControlLoopOverSerialTests
 {
     [Fact]
