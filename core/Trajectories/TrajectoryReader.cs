@@ -129,7 +129,9 @@ public sealed class TrajectoryReader : IDisposable
         }
     }
 
-    private EpisodeData ReadSteps(SqliteCommand steps, RunRecord run, long episodeId, int index, EpisodeStatus status,
+    /// <summary>Decodes one episode's step rows (the command's $episode parameter already set); shared with
+    /// <see cref="TrajectoryTail"/>, which selects episodes differently but stores nothing differently.</summary>
+    internal EpisodeData ReadSteps(SqliteCommand steps, RunRecord run, long episodeId, int index, EpisodeStatus status,
         DateTimeOffset startedAt, DateTimeOffset? endedAt, bool terminated, bool truncated)
     {
         int obs = run.ObservationSize, act = run.ActionSize;
@@ -234,7 +236,7 @@ public sealed class TrajectoryReader : IDisposable
         }
     }
 
-    private static DateTimeOffset ParseTime(string text) =>
+    internal static DateTimeOffset ParseTime(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     public void Dispose() => _connection.Dispose();

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace TrpoEdge.Core.Trajectories;
@@ -75,76 +74,16 @@ public sealed class TrajectoryTail : IDisposable
         foreach (var h in heads)
         {
             EpisodeStatus status = h.Status == "complete" ? EpisodeStatus.Complete : EpisodeStatus.Incomplete;
-            result.Add(ReadEpisode(h.Id, h.Index, status, Time(h.Started), h.Ended is null ? null : Time(h.Ended), h.Term, h.Trunc));
+            result.Add(ReadEpisode(h.Id, h.Index, status, TrajectoryReader.ParseTime(h.Started), h.Ended is null ? null : TrajectoryReader.ParseTime(h.Ended), h.Term, h.Trunc));
         }
         return result;
     }
 
     private EpisodeData ReadEpisode(long id, int index, EpisodeStatus status, DateTimeOffset started, DateTimeOffset? ended, bool terminated, bool truncated)
     {
-        int obs = Run.ObservationSize, act = Run.ActionSize;
-        var observations = new List<float>();
-        var actions = new List<float>();
-        var rewards = new List<double>();
-        var logProbs = new List<double>();
-        var versions = new List<long>();
-        var times = new List<long>();
-        float[]? final = null;
-        var obsRow = new float[obs];
-        var actRow = new float[act];
         _steps.Parameters["$episode"].Value = id;
-        using (var r = _steps.ExecuteReader())
-        {
-            while (r.Read())
-            {
-                int t = r.GetInt32(0);
-                if (t != rewards.Count)
-                    throw new InvalidDataException($"Episode {id} in \"{_reader.Path}\" jumps to step {t} after {rewards.Count} steps; the store is damaged.");
-                Floats(r, 1, obsRow, id, t);
-                Floats(r, 2, actRow, id, t);
-                observations.AddRange(obsRow);
-                actions.AddRange(actRow);
-                rewards.Add(r.GetDouble(3));
-                logProbs.Add(r.IsDBNull(4) ? double.NaN : r.GetDouble(4));
-                if (!r.IsDBNull(5))
-                {
-                    final = new float[obs];
-                    Floats(r, 5, final, id, t);
-                }
-                times.Add(r.GetInt64(6));
-                versions.Add(r.GetInt64(7));
-            }
-        }
-        return new EpisodeData
-        {
-            Run = Run,
-            Id = id,
-            IndexInRun = index,
-            Status = status,
-            StartedAt = started,
-            EndedAt = ended,
-            Terminated = terminated,
-            Truncated = truncated,
-            Observations = observations.ToArray(),
-            Actions = actions.ToArray(),
-            Rewards = rewards.ToArray(),
-            LogProbs = logProbs.ToArray(),
-            PolicyVersions = versions.ToArray(),
-            TimestampsNs = times.ToArray(),
-            FinalObservation = status == EpisodeStatus.Complete ? final : null,
-        };
+        return _reader.ReadSteps(_steps, Run, id, index, status, started, ended, terminated, truncated);
     }
-
-    private void Floats(SqliteDataReader r, int column, float[] destination, long id, int t)
-    {
-        var blob = (byte[])r.GetValue(column);
-        if (blob.Length != 4 * destination.Length)
-            throw new InvalidDataException($"Episode {id} step {t} in \"{_reader.Path}\" has a {blob.Length}-byte value in column {column}; its run's space needs {4 * destination.Length} bytes.");
-        FloatBlob.Decode(blob, destination);
-    }
-
-    private static DateTimeOffset Time(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     public void Dispose()
     {
