@@ -7,18 +7,19 @@
 #   4. field rounds      — runtime --explore --log field.db, then trainer retrain --from field.db, then export
 #   5. runtime           — the retrained policy on the same perturbed plant and seeds ("after")
 # and prints a before/after table. Everything lands in runs/main-job/. Settings via environment variables:
-#   TRAIN_STEPS (300000) ROUNDS (3) FIELD_EPISODES (100) EVAL_EPISODES (50) SEED (0) OUT (runs/main-job)
-#   PERTURB ("pendulum.mass=1.3 motor.torque_constant=0.09 delay_steps=1")
+#   TRAIN_STEPS (300000) ROUNDS (6) FIELD_EPISODES (100) EVAL_EPISODES (50) SEED (0) OUT (runs/main-job)
+#   PERTURB ("pendulum.mass=1.4 motor.torque_constant=0.08 delay_steps=1": 40 % heavier, a 20 % weaker motor and one
+#   period of actuation delay — a plant the simulation-trained policy clearly struggles on, so there is room to learn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRAIN_STEPS=${TRAIN_STEPS:-300000}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-6}
 FIELD_EPISODES=${FIELD_EPISODES:-100}
 EVAL_EPISODES=${EVAL_EPISODES:-50}
 SEED=${SEED:-0}
 OUT=${OUT:-runs/main-job}
 RIG=hardware/rigs/direct-drive.yaml
-PERTURB=${PERTURB:-"pendulum.mass=1.3 motor.torque_constant=0.09 delay_steps=1"}
+PERTURB=${PERTURB:-"pendulum.mass=1.4 motor.torque_constant=0.08 delay_steps=1"}
 perturb_args=(); for p in $PERTURB; do perturb_args+=(--perturb "$p"); done
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
