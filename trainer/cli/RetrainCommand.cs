@@ -12,7 +12,7 @@ internal static class RetrainCommand
 {
     public static Command Create()
     {
-        var checkpoint = new Option<string>("--checkpoint") { Description = "The checkpoint whose exported policy acted in the field (or one of its descendants).", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "The checkpoint to improve: the one whose exported policy acted in the field, or a descendant of it (see --max-lag).", Required = true };
         var from = new Option<string[]>("--from") { Description = "Trajectory store written by `runtime --log` (repeatable).", Required = true, AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "Directory for the new checkpoint and policy.onnx. Default: <checkpoint dir>/retrained." };
         var updates = new Option<int>("--updates") { Description = "TRPO updates on the logged batch (each importance-weighted, within the trust region).", DefaultValueFactory = _ => new RetrainOptions().Updates };
