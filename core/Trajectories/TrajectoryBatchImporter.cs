@@ -43,10 +43,10 @@ public sealed class TrajectoryBatchImporter : IDisposable
         _findRun = Prepare("SELECT run_id FROM imported_runs WHERE run_key = $key;", "$key");
         _insertRun = Prepare("""
             INSERT INTO runs (started_at, ended_at, host, program, env_id, observation_space, action_space, model_sha256,
-                              policy_version, plant, control_period, notes)
-            VALUES ($started, NULL, $host, $program, $env, $obs, $act, $sha, $pv, $plant, $period, $notes);
+                              policy_version, plant, control_period, notes, checkpoint_sha256)
+            VALUES ($started, NULL, $host, $program, $env, $obs, $act, $sha, $pv, $plant, $period, $notes, $ckpt);
             SELECT last_insert_rowid();
-            """, "$started", "$host", "$program", "$env", "$obs", "$act", "$sha", "$pv", "$plant", "$period", "$notes");
+            """, "$started", "$host", "$program", "$env", "$obs", "$act", "$sha", "$pv", "$plant", "$period", "$notes", "$ckpt");
         _insertRunKey = Prepare("INSERT INTO imported_runs (run_key, run_id, runtime_id) VALUES ($key, $run, $rt);", "$key", "$run", "$rt");
         _insertEpisode = Prepare("""
             INSERT OR IGNORE INTO episodes (id, run_id, index_in_run, started_at, status)
@@ -219,7 +219,8 @@ public sealed class TrajectoryBatchImporter : IDisposable
         Bind(_insertRun, tx, ("$started", string.IsNullOrEmpty(r.StartedAt) ? NowText() : r.StartedAt), ("$host", info.Host),
             ("$program", info.Program), ("$env", info.EnvId), ("$obs", info.ObservationSpace.ToJson()), ("$act", info.ActionSpace.ToJson()),
             ("$sha", (object?)info.ModelSha256 ?? DBNull.Value), ("$pv", info.PolicyVersion), ("$plant", (object?)info.Plant ?? DBNull.Value),
-            ("$period", (object?)info.ControlPeriod ?? DBNull.Value), ("$notes", (object?)info.Notes ?? DBNull.Value));
+            ("$period", (object?)info.ControlPeriod ?? DBNull.Value), ("$notes", (object?)info.Notes ?? DBNull.Value),
+            ("$ckpt", (object?)info.CheckpointSha256 ?? DBNull.Value));
         long runId = (long)_insertRun.ExecuteScalar()!;
         Bind(_insertRunKey, tx, ("$key", batch.RunKey), ("$run", runId), ("$rt", batch.RuntimeId));
         _insertRunKey.ExecuteNonQuery();
@@ -246,6 +247,7 @@ public sealed class TrajectoryBatchImporter : IDisposable
             Program = string.IsNullOrEmpty(r.Program) ? "unknown" : r.Program,
             Host = string.IsNullOrEmpty(r.Host) ? batch.RuntimeId : r.Host,
             ModelSha256 = string.IsNullOrEmpty(r.ModelSha256) ? null : r.ModelSha256,
+            CheckpointSha256 = string.IsNullOrEmpty(r.CheckpointSha256) ? null : r.CheckpointSha256,
             PolicyVersion = r.PolicyVersion,
             Plant = string.IsNullOrEmpty(r.Plant) ? null : r.Plant,
             ControlPeriod = r.ControlPeriod > 0 ? r.ControlPeriod : null,

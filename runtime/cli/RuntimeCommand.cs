@@ -162,19 +162,8 @@ public sealed class RuntimeCommand
             {
                 if (logPath is not null)
                 {
-                    log = TrajectoryWriter.Open(logPath, new RunInfo
-                    {
-                        EnvId = plant.EnvId,
-                        ObservationSpace = plant.ObservationSpace,
-                        ActionSpace = plant.ActionSpace,
-                        Program = "runtime " + (typeof(RuntimeCommand).Assembly.GetName().Version?.ToString(2) ?? "?"),
-                        ModelSha256 = policy.Model.ModelSha256,
-                        CheckpointSha256 = policy.Model.CheckpointSha256,
-                        PolicyVersion = policy.Model.PolicyVersion,
-                        Plant = plant.Description,
-                        ControlPeriod = rate is double hz ? 1.0 / hz : plant.ControlPeriod,
-                        Notes = $"{(explore ? "explore" : "deterministic")} seed={seed}",
-                    });
+                    log = TrajectoryWriter.Open(logPath, RunDescriptions.For(plant, policy.Model,
+                        $"{(explore ? "explore" : "deterministic")} seed={seed}", rate is double hz ? 1.0 / hz : null));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)

@@ -31,7 +31,8 @@ public sealed class CollectionTests(ITestOutputHelper output)
             Writer = TrajectoryWriter.Open(StorePath, new RunInfo
             {
                 EnvId = _plant.EnvId, ObservationSpace = info.ObservationSpace!, ActionSpace = _plant.ActionSpace,
-                Program = "test runtime", ModelSha256 = _policy.Model.ModelSha256, PolicyVersion = 1, ControlPeriod = 0.05,
+                Program = "test runtime", ModelSha256 = _policy.Model.ModelSha256, CheckpointSha256 = _policy.Model.CheckpointSha256,
+                PolicyVersion = 1, ControlPeriod = 0.05,
             });
             _client = MosquittoClient.Connect(MqttUrl.Parse(url, id + "-trajectories"));
             Publisher = new TrajectoryPublisher(_client, id, StorePath, Writer.RunId,
@@ -102,6 +103,9 @@ public sealed class CollectionTests(ITestOutputHelper output)
             using var local = TrajectoryReader.Open(rt.StorePath);
             localSteps += local.CountSteps();
             RunRecord run = Assert.Single(collected.Runs, r => r.Info.Notes!.Contains(rt.Publisher.RunKey));
+            // trainer retrain refuses runs that do not name the acting checkpoint, so collection must carry it.
+            Assert.NotNull(run.Info.CheckpointSha256);
+            Assert.Equal(local.Runs.Single().Info.CheckpointSha256, run.Info.CheckpointSha256);
             var mine = local.ReadEpisodes().ToList();
             var theirs = collected.ReadEpisodes(run.Id).ToList();
             Assert.Equal(mine.Count, theirs.Count);

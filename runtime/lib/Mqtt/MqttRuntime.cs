@@ -47,18 +47,8 @@ public static class MqttRuntime
             TrajectoryWriter? writer = null;
             if (o.LogPath is not null)
             {
-                writer = TrajectoryWriter.Open(o.LogPath, new RunInfo
-                {
-                    EnvId = plant.EnvId,
-                    ObservationSpace = plant.ObservationSpace,
-                    ActionSpace = plant.ActionSpace,
-                    Program = "runtime " + (typeof(MqttRuntime).Assembly.GetName().Version?.ToString(2) ?? "?"),
-                    ModelSha256 = policy.Model.ModelSha256,
-                    PolicyVersion = policy.Model.PolicyVersion,
-                    Plant = plant.Description,
-                    ControlPeriod = plant.ControlPeriod,
-                    Notes = $"{(o.Explore ? "explore" : "deterministic")} seed={o.Seed} runtime={id}",
-                });
+                writer = TrajectoryWriter.Open(o.LogPath, RunDescriptions.For(plant, policy.Model,
+                    $"{(o.Explore ? "explore" : "deterministic")} seed={o.Seed} runtime={id}"));
             }
             TrajectoryPublisher? publisher = null;
             if (o.PublishTrajectories)

@@ -259,6 +259,7 @@ public sealed class TrajectoryPublisher : IDisposable
         Program = run.Info.Program,
         Host = run.Info.Host,
         ModelSha256 = run.Info.ModelSha256 ?? "",
+        CheckpointSha256 = run.Info.CheckpointSha256 ?? "",
         PolicyVersion = run.Info.PolicyVersion,
         Plant = run.Info.Plant ?? "",
         ControlPeriod = run.Info.ControlPeriod ?? 0,
