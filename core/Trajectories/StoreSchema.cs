@@ -62,6 +62,39 @@ internal static class StoreSchema
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>Opens (creating the file and its directory if needed) a store for writing, checks it with
+    /// <see cref="EnsureWritable"/>, and hands the connection to <paramref name="build"/>. Any failure on the way
+    /// closes the connection; SQLite's errors come back as messages that name the file.</summary>
+    public static T OpenWritable<T>(string path, Func<SqliteConnection, string, T> build)
+    {
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = full,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Without pooling, Dispose really closes the file: the WAL is checkpointed and removed, and the file can be moved.
+            Pooling = false,
+        }.ToString());
+        try
+        {
+            connection.Open();
+            EnsureWritable(connection, full);
+            return build(connection, full);
+        }
+        catch (SqliteException e)
+        {
+            connection.Dispose();
+            throw Translate(e, full);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Creates the schema in an empty file, or checks that an existing file is a store this build can write.</summary>
     public static void EnsureWritable(SqliteConnection connection, string path)
     {

@@ -79,36 +79,15 @@ public sealed class TrajectoryBatchImporter : IDisposable
     public static TrajectoryBatchImporter Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        string full = System.IO.Path.GetFullPath(path);
-        string? dir = System.IO.Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        return StoreSchema.OpenWritable(path, (connection, full) =>
         {
-            DataSource = full,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        try
-        {
-            connection.Open();
-            StoreSchema.EnsureWritable(connection, full);
             using (var cmd = connection.CreateCommand())
             {
                 cmd.CommandText = ExtraSchema;
                 cmd.ExecuteNonQuery();
             }
             return new TrajectoryBatchImporter(full, connection);
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw StoreSchema.Translate(e, full);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        });
     }
 
     /// <summary>True when a batch with this id is already stored.</summary>

@@ -80,21 +80,8 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         long slotFloats = (long)(options.Capacity + 2) * (run.ObservationSpace.FlatSize + run.ActionSpace.FlatSize);
         if (slotFloats > Array.MaxLength)
             throw new ArgumentException($"TrajectoryWriterOptions.Capacity {options.Capacity} with {run.ObservationSpace.FlatSize} observation and {run.ActionSpace.FlatSize} action floats per step needs {slotFloats} floats of slots, more than one array holds; lower Capacity.", nameof(options));
-        string full = System.IO.Path.GetFullPath(path);
-        string? dir = System.IO.Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        return StoreSchema.OpenWritable(path, (connection, full) =>
         {
-            DataSource = full,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            // Without pooling, Dispose really closes the file: the WAL is checkpointed and removed, and the file can be moved.
-            Pooling = false,
-        }.ToString());
-        try
-        {
-            connection.Open();
-            StoreSchema.EnsureWritable(connection, full);
             long runId;
             using (var tx = connection.BeginTransaction(deferred: false))
             {
@@ -123,17 +110,7 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
             }
             return new TrajectoryWriter(full, connection, runId,
                 run.ObservationSpace.FlatSize, run.ActionSpace.FlatSize, options);
-        }
-        catch (SqliteException e)
-        {
-            connection.Dispose();
-            throw StoreSchema.Translate(e, full);
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
+        });
     }
 
     public string Path => _path;
