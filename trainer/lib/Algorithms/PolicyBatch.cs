@@ -1,3 +1,5 @@
+using TrpoEdge.Trainer.Policies;
+
 namespace TrpoEdge.Trainer.Algorithms;
 
 /// <summary>What one policy step reads: N samples of normalised observations, the actions taken, the
@@ -19,4 +21,15 @@ public readonly ref struct PolicyBatch
     public ReadOnlySpan<double> BehaviourLogProb { get; }
     public ReadOnlySpan<float> Advantages { get; }
     public int Count { get; }
+
+    /// <summary>The importance-weighted surrogate L(θ) = 1/N Σ π_θ(a|s)/π_b(a|s) · Â (Schulman et al. 2015, eq. 14)
+    /// for <paramref name="outputs"/>, the policy's distribution parameters at θ on this batch.
+    /// <paramref name="logProb"/> is scratch of at least <see cref="Count"/> elements.</summary>
+    public double Surrogate(MlpPolicy policy, ReadOnlySpan<float> outputs, Span<double> logProb)
+    {
+        policy.LogProb(outputs, Actions, Count, logProb);
+        double s = 0;
+        for (int i = 0; i < Count; i++) s += Math.Exp(logProb[i] - BehaviourLogProb[i]) * Advantages[i];
+        return s / Count;
+    }
 }

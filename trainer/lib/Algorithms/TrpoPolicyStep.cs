@@ -16,8 +16,10 @@ public sealed class TrpoPolicyStep
     private float[] _oldOutputs = [], _newOutputs = [], _subObservations = [], _subOutputs = [], _coefficients = [];
     private double[] _logProb = [];
     private readonly float[] _oldHead, _gradient, _direction, _cgWork, _fvp, _oldParameters, _trial;
+    private readonly LinearOperator _dampedFisher;
+    // The rows the Fisher-vector products average over: the full batch's outputs or the subsample's.
+    private float[] _fvpOutputs = [];
     private int _fvpRows;
-    private float _damping;
 
     public TrpoPolicyStep(MlpPolicy policy, TrpoOptions options)
     {
@@ -32,6 +34,7 @@ public sealed class TrpoPolicyStep
         _fvp = new float[_n];
         _oldParameters = new float[_n];
         _trial = new float[_n];
+        _dampedFisher = DampedFisherProduct;
     }
 
     public PolicyStepReport Update(in PolicyBatch batch)
@@ -41,9 +44,9 @@ public sealed class TrpoPolicyStep
         _policy.Head.CopyTo(_oldHead);
 
         double surrogateBefore = SurrogateGradient(batch);
-        ReadOnlySpan<float> fvpOutputs = PrepareFisherBatch(batch);
-        var (iterations, residual) = SolveForStepDirection(fvpOutputs);
-        double maxStep = MaximalStepLength(fvpOutputs);
+        PrepareFisherBatch(batch);
+        var (iterations, residual) = SolveForStepDirection();
+        double maxStep = MaximalStepLength();
         double expectedFull = ConjugateGradient.Dot(_gradient, _direction) * maxStep;
         double entropy = _policy.MeanEntropy(_oldOutputs, batch.Count);
         return LineSearch(batch, surrogateBefore, maxStep, expectedFull, entropy, iterations, residual);
@@ -68,46 +71,42 @@ public sealed class TrpoPolicyStep
 
     /// <summary>Chooses the rows the Fisher-vector products average over (every k-th row when sub-sampling, as the
     /// paper's 10 % subsample) and leaves the network's cache on them.</summary>
-    private ReadOnlySpan<float> PrepareFisherBatch(in PolicyBatch batch)
+    private void PrepareFisherBatch(in PolicyBatch batch)
     {
         int n = batch.Count;
-        _damping = (float)_options.CgDamping;
         if (_options.FvpSubsample >= 1.0)
         {
             // The network still caches the full batch from the gradient's forward pass: Backward does not disturb it.
+            _fvpOutputs = _oldOutputs;
             _fvpRows = n;
-            return _oldOutputs.AsSpan(0, n * _policy.OutputSize);
+            return;
         }
         int stride = Math.Max(1, (int)Math.Round(1.0 / _options.FvpSubsample));
         int rows = (n + stride - 1) / stride;
         int d = _policy.ObservationSize;
         for (int r = 0; r < rows; r++)
             batch.Observations.Slice(r * stride * d, d).CopyTo(_subObservations.AsSpan(r * d, d));
+        _fvpOutputs = _subOutputs;
         _fvpRows = rows;
         _policy.Forward(_subObservations, rows, _subOutputs);
-        return _subOutputs.AsSpan(0, rows * _policy.OutputSize);
     }
 
     /// <summary>(F + cI) v with F averaged over the Fisher rows.</summary>
-    private void DampedFisherProduct(ReadOnlySpan<float> outputs, ReadOnlySpan<float> v, Span<float> result)
+    private void DampedFisherProduct(ReadOnlySpan<float> v, Span<float> result)
     {
-        _policy.FisherVectorProduct(outputs, _fvpRows, v, result);
-        for (int i = 0; i < result.Length; i++) result[i] += _damping * v[i];
+        _policy.FisherVectorProduct(_fvpOutputs, _fvpRows, v, result);
+        float damping = (float)_options.CgDamping;
+        for (int i = 0; i < result.Length; i++) result[i] += damping * v[i];
     }
 
     /// <summary>s ≈ (F + cI)⁻¹ g by conjugate gradient (appendix C).</summary>
-    private (int, double) SolveForStepDirection(ReadOnlySpan<float> fvpOutputs)
-    {
-        float[] outputs = fvpOutputs.ToArray(); // the delegate cannot capture a span; one copy per update, not per product
-        return ConjugateGradient.Solve(
-            (v, result) => DampedFisherProduct(outputs, v, result),
-            _gradient, _direction, _options.CgIterations, _options.CgResidualTolerance, _cgWork);
-    }
+    private (int, double) SolveForStepDirection() =>
+        ConjugateGradient.Solve(_dampedFisher, _gradient, _direction, _options.CgIterations, _options.CgResidualTolerance, _cgWork);
 
     /// <summary>β = √(2δ / sᵀ(F + cI)s): the largest step along s whose quadratic KL model equals δ.</summary>
-    private double MaximalStepLength(ReadOnlySpan<float> fvpOutputs)
+    private double MaximalStepLength()
     {
-        DampedFisherProduct(fvpOutputs, _direction, _fvp);
+        DampedFisherProduct(_direction, _fvp);
         double sFs = ConjugateGradient.Dot(_direction, _fvp);
         return sFs > 0 && double.IsFinite(sFs) ? Math.Sqrt(2 * _options.TargetKl / sFs) : 0.0;
     }
@@ -123,7 +122,7 @@ public sealed class TrpoPolicyStep
             for (int i = 0; i < _n; i++) _trial[i] = (float)(_oldParameters[i] + fraction * maxStep * _direction[i]);
             _policy.SetParameters(_trial);
             _policy.Forward(batch.Observations, n, _newOutputs);
-            lastSurrogate = Surrogate(batch, _newOutputs);
+            lastSurrogate = batch.Surrogate(_policy, _newOutputs, _logProb);
             lastKl = _policy.MeanKl(_oldOutputs, _oldHead, _newOutputs, n);
             if (lastKl <= _options.TargetKl && lastSurrogate > surrogateBefore && double.IsFinite(lastSurrogate))
             {
@@ -135,14 +134,6 @@ public sealed class TrpoPolicyStep
         }
         _policy.SetParameters(_oldParameters);
         return new PolicyStepReport(surrogateBefore, surrogateBefore, 0, entropy, 0, 0, false, _options.LineSearchSteps, cgIterations, cgResidual, maxStep);
-    }
-
-    private double Surrogate(in PolicyBatch batch, ReadOnlySpan<float> outputs)
-    {
-        _policy.LogProb(outputs, batch.Actions, batch.Count, _logProb);
-        double s = 0;
-        for (int i = 0; i < batch.Count; i++) s += Math.Exp(_logProb[i] - batch.BehaviourLogProb[i]) * batch.Advantages[i];
-        return s / batch.Count;
     }
 
     private void EnsureCapacity(int n)

@@ -59,7 +59,7 @@ public sealed class KlPenaltyStep
         _policy.GetParameters(_oldParameters);
         _policy.Head.CopyTo(_oldHead);
         _policy.Forward(batch.Observations, n, _oldOutputs);
-        double surrogateBefore = Surrogate(batch, _oldOutputs);
+        double surrogateBefore = batch.Surrogate(_policy, _oldOutputs, _logProb);
         // g = ∇L(θ_old), for the first-order prediction gᵀ(θ_new − θ_old) logged as the expected improvement.
         for (int i = 0; i < n; i++) _coefficients[i] = (float)(Math.Exp(_logProb[i] - batch.BehaviourLogProb[i]) * batch.Advantages[i] / n);
         _policy.SurrogateGradient(_oldOutputs, batch.Actions, _coefficients, n, _surrogateGradient);
@@ -70,7 +70,7 @@ public sealed class KlPenaltyStep
 
         _policy.Forward(batch.Observations, n, _outputs);
         double kl = _policy.MeanKl(_oldOutputs, _oldHead, _outputs, n);
-        double surrogateAfter = Surrogate(batch, _outputs);
+        double surrogateAfter = batch.Surrogate(_policy, _outputs, _logProb);
         if (!double.IsFinite(kl) || !double.IsFinite(surrogateAfter))
         {
             // A diverged step is not kept: restore θ_old and make the next update more careful.
@@ -126,14 +126,6 @@ public sealed class KlPenaltyStep
             _adam.Update(_theta, _gradient);
             _policy.SetParameters(_theta);
         }
-    }
-
-    private double Surrogate(in PolicyBatch batch, ReadOnlySpan<float> outputs)
-    {
-        _policy.LogProb(outputs, batch.Actions, batch.Count, _logProb);
-        double s = 0;
-        for (int i = 0; i < batch.Count; i++) s += Math.Exp(_logProb[i] - batch.BehaviourLogProb[i]) * batch.Advantages[i];
-        return s / batch.Count;
     }
 
     private void EnsureCapacity(int n)
