@@ -71,12 +71,10 @@ public sealed class ObservationNormalizer
     {
         int size = Size;
         float clip = Clip;
-        for (int i = 0; i < raw.Length; i++)
-        {
-            int j = i % size;
-            float z = (raw[i] - _mean32[j]) / _std32[j];
-            output[i] = Math.Clamp(z, -clip, clip);
-        }
+        ReadOnlySpan<float> mean = _mean32, std = _std32;
+        for (int row = 0; row < raw.Length; row += size)
+            for (int j = 0; j < size; j++)
+                output[row + j] = Math.Clamp((raw[row + j] - mean[j]) / std[j], -clip, clip);
     }
 
     public ObservationNormState Export() => new((double[])_mean.Clone(), (double[])_var.Clone(), _count, Clip, Epsilon);
