@@ -26,7 +26,7 @@ public sealed class RigEmulator
     private bool _active, _limitLatched, _watchdogTripped;
     private StateFlags _sticky;
     private ushort _ackSeq, _lastStateSeq;
-    private long _lastValidAction, _nextTick, _epochTicks;
+    private long _lastValidAction, _lastWatchdogTrip, _nextTick, _epochTicks;
     private double _unwrappedAngle, _lastAngle;
     private long _sessions, _states, _applied, _bad, _clipped, _late, _trips;
     private int _commandBits;
@@ -60,7 +60,7 @@ public sealed class RigEmulator
     public bool WatchdogTripped => Volatile.Read(ref _watchdogTripped);
     /// <summary>Stopwatch timestamp of the last valid ACTION and of the last watchdog trip.</summary>
     public long LastValidActionTimestamp => Volatile.Read(ref _lastValidAction);
-    public long LastWatchdogTripTimestamp { get; private set; }
+    public long LastWatchdogTripTimestamp => Volatile.Read(ref _lastWatchdogTrip);
 
     public EmulatorStats Stats => new(Volatile.Read(ref _sessions), Volatile.Read(ref _states), Volatile.Read(ref _applied),
         _host.Lost, _host.Stale, Volatile.Read(ref _bad), Volatile.Read(ref _clipped), Volatile.Read(ref _late),
@@ -84,10 +84,12 @@ public sealed class RigEmulator
             now = Stopwatch.GetTimestamp();
             if (_active && !_watchdogTripped && now - _lastValidAction > _watchdogTicks)
             {
-                _watchdogTripped = true;
-                LastWatchdogTripTimestamp = now;
-                _trips++;
+                // Zero the motor and stamp the trip before raising the flag: another thread that sees
+                // WatchdogTripped must also see the zeroed command and the trip time.
                 SetCommandZero();
+                Volatile.Write(ref _lastWatchdogTrip, now);
+                _trips++;
+                Volatile.Write(ref _watchdogTripped, true);
                 Send(new FaultMessage(FaultCode.Watchdog, $"no valid ACTION for {_handshake.WatchdogMs} ms"));
             }
             if (_active && !_options.Lockstep && now >= _nextTick)

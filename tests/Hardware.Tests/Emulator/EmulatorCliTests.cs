@@ -5,6 +5,7 @@ using TrpoEdge.Runtime.Plants;
 
 namespace TrpoEdge.Hardware.Tests.Emulator;
 
+[Collection(TimingSensitive.Name)]
 public sealed class EmulatorCliTests
 {
     [Fact]

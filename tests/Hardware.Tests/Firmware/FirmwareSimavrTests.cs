@@ -9,6 +9,7 @@ namespace TrpoEdge.Hardware.Tests.Firmware;
 /// <summary>The real firmware binary (build/rig.elf) running in simavr with its UART on a pty, driven by
 /// the runtime's serial code: the C and C# codecs meet on a wire, and the firmware's own watchdog and
 /// clamp are observed from outside. Needs libsimavr-dev (scripts/test.sh installs it).</summary>
+[Collection(TimingSensitive.Name)]
 public sealed class FirmwareSimavrTests
 {
     private sealed class SimulatedBoard : IDisposable
