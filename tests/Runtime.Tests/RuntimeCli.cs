@@ -9,15 +9,25 @@ internal static class RuntimeCli
     public static string DllPath { get; } = Path.GetFullPath(typeof(RuntimeCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RuntimeCliDll").Value!);
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(asForegroundJob: false, args);
+
+    /// <summary>Starts the runtime CLI. <paramref name="asForegroundJob"/> gives it SIGINT's default disposition, as a
+    /// command typed at a terminal has: a shell starts background jobs (`dotnet test … &amp;`, nohup) with SIGINT ignored,
+    /// the ignore is inherited by every child, and .NET then (rightly) installs no Ctrl-C handler.</summary>
+    public static Process Start(bool asForegroundJob, params string[] args)
     {
         if (!File.Exists(DllPath)) throw new FileNotFoundException($"The runtime CLI was not built at {DllPath}.");
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(asForegroundJob ? "env" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (asForegroundJob)
+        {
+            psi.ArgumentList.Add("--default-signal=INT"); // GNU coreutils ≥ 8.31
+            psi.ArgumentList.Add("dotnet");
+        }
         psi.ArgumentList.Add("exec");
         psi.ArgumentList.Add(DllPath);
         foreach (string a in args) psi.ArgumentList.Add(a);

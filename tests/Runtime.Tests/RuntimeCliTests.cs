@@ -93,7 +93,7 @@ public sealed class RuntimeCliTests
         using var dir = new TempDir();
         var (_, model) = ExportedPolicies.Export(ExportedPolicies.PendulumCheckpoint(seed: 10), dir.Path);
         string db = dir.File("field.db");
-        using var running = new RunningCli(RuntimeCli.Start("--model", model, "--sim", "Pendulum-v1", "--episodes", "1000", "--rate", "1000", "--log", db));
+        using var running = new RunningCli(RuntimeCli.Start(asForegroundJob: true, "--model", model, "--sim", "Pendulum-v1", "--episodes", "1000", "--rate", "1000", "--log", db));
         var child = running.Process;
         Task<string> stdout = child.StandardOutput.ReadToEndAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
