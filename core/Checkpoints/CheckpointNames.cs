@@ -15,6 +15,11 @@ public static class CheckpointNames
     public const string ValueOptimM = "value_optim.m";
     public const string ValueOptimV = "value_optim.v";
     public const string ValueOptimStep = "value_optim.step";
+    /// <summary>The KL-penalty variant's policy optimiser (Adam over the policy network and log σ); present only in
+    /// checkpoints written by a penalty run, so a resumed run continues where it stopped.</summary>
+    public const string PolicyOptimM = "policy_optim.m";
+    public const string PolicyOptimV = "policy_optim.v";
+    public const string PolicyOptimStep = "policy_optim.step";
     public const string RecordedObs = "recorded.obs";
 
     public const string FormatVersion = "format_version";
@@ -30,6 +35,8 @@ public static class CheckpointNames
     public const string TotalSteps = "total_steps";
     public const string ParentSha256 = "parent_sha256";
     public const string Hyperparameters = "hyperparameters";
+    /// <summary>The KL-penalty variant's adapted β for its next update; optional, written by penalty runs only.</summary>
+    public const string PenaltyBeta = "penalty_beta";
     /// <summary>Prefix of the free-form <see cref="PolicyCheckpoint.Extra"/> entries.</summary>
     public const string ExtraPrefix = "extra.";
 }

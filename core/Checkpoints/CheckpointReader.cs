@@ -14,7 +14,7 @@ internal sealed class CheckpointReader(SafeTensorsContent content, Func<string, 
         CheckpointNames.FormatVersion, CheckpointNames.EnvId, CheckpointNames.ObservationSpace, CheckpointNames.ActionSpace,
         CheckpointNames.ControlPeriod, CheckpointNames.Hidden, CheckpointNames.Activation, CheckpointNames.ObsClip,
         CheckpointNames.ObsEpsilon, CheckpointNames.PolicyVersion, CheckpointNames.TotalSteps, CheckpointNames.ParentSha256,
-        CheckpointNames.Hyperparameters,
+        CheckpointNames.Hyperparameters, CheckpointNames.PenaltyBeta,
     };
 
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);
@@ -60,6 +60,9 @@ internal sealed class CheckpointReader(SafeTensorsContent content, Func<string, 
             throw fail($"metadata '{key}' is \"{text}\"; expected a finite positive number");
         return value;
     }
+
+    /// <summary>An optional metadata number: null when the key is absent, an error when present but not finite and positive.</summary>
+    public double? OptionalPositiveDouble(string key) => content.Metadata.ContainsKey(key) ? PositiveDouble(key) : null;
 
     public long NonNegativeLong(string key)
     {

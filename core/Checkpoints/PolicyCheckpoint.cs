@@ -31,6 +31,11 @@ public sealed record PolicyCheckpoint
     public float[]? LogStd { get; init; }
     public required ObservationNormState ObsNorm { get; init; }
     public AdamState? ValueOptimizer { get; init; }
+    /// <summary>The KL-penalty variant's Adam state over the policy's parameters (network, then log σ); null for
+    /// trust-region runs, which keep no optimiser state between updates.</summary>
+    public AdamState? PolicyOptimizer { get; init; }
+    /// <summary>The KL-penalty variant's β for its next update; null for trust-region runs.</summary>
+    public double? PenaltyBeta { get; init; }
     /// <summary>Increments with every accepted policy update.</summary>
     public long PolicyVersion { get; init; }
     public long TotalSteps { get; init; }
@@ -93,13 +98,8 @@ public sealed record PolicyCheckpoint
         tensors.Add(Tensor.F64(CheckpointNames.ObsNormMean, [ObsNorm.Mean.Length], ObsNorm.Mean));
         tensors.Add(Tensor.F64(CheckpointNames.ObsNormVar, [ObsNorm.Var.Length], ObsNorm.Var));
         tensors.Add(Tensor.F64(CheckpointNames.ObsNormCount, [1], [ObsNorm.Count]));
-        if (ValueOptimizer is not null)
-        {
-            if (ValueOptimizer.M is null || ValueOptimizer.V is null) throw fail("ValueOptimizer.M and ValueOptimizer.V must be set");
-            tensors.Add(Tensor.F32(CheckpointNames.ValueOptimM, [ValueOptimizer.M.Length], ValueOptimizer.M));
-            tensors.Add(Tensor.F32(CheckpointNames.ValueOptimV, [ValueOptimizer.V.Length], ValueOptimizer.V));
-            tensors.Add(Tensor.I64(CheckpointNames.ValueOptimStep, [1], [ValueOptimizer.Step]));
-        }
+        AddOptimizer(tensors, ValueOptimizer, CheckpointNames.ValueOptimM, CheckpointNames.ValueOptimV, CheckpointNames.ValueOptimStep, "ValueOptimizer", fail);
+        AddOptimizer(tensors, PolicyOptimizer, CheckpointNames.PolicyOptimM, CheckpointNames.PolicyOptimV, CheckpointNames.PolicyOptimStep, "PolicyOptimizer", fail);
         if (RecordedObservations is not null)
         {
             int obsDim = ObservationSpace.FlatSize;
@@ -124,12 +124,23 @@ public sealed record PolicyCheckpoint
             [CheckpointNames.ParentSha256] = ParentSha256 ?? "",
             [CheckpointNames.Hyperparameters] = Hyperparameters,
         };
+        if (PenaltyBeta is double beta) metadata[CheckpointNames.PenaltyBeta] = beta.ToString("R", CultureInfo.InvariantCulture);
         foreach (var (key, value) in Extra)
         {
             if (string.IsNullOrEmpty(key) || value is null) throw fail($"Extra entry '{key}' needs a non-empty key and a non-null value");
             metadata[CheckpointNames.ExtraPrefix + key] = value;
         }
         return (tensors, metadata);
+    }
+
+    private static void AddOptimizer(List<Tensor> tensors, AdamState? state, string m, string v, string step, string property,
+        Func<string, Exception> fail)
+    {
+        if (state is null) return;
+        if (state.M is null || state.V is null) throw fail($"{property}.M and {property}.V must be set");
+        tensors.Add(Tensor.F32(m, [state.M.Length], state.M));
+        tensors.Add(Tensor.F32(v, [state.V.Length], state.V));
+        tensors.Add(Tensor.I64(step, [1], [state.Step]));
     }
 
     private static void AddLayers(List<Tensor> tensors, IReadOnlyList<DenseLayer> layers, Func<int, string> weight, Func<int, string> bias,
@@ -185,19 +196,13 @@ public sealed record PolicyCheckpoint
         double count = reader.Doubles(CheckpointNames.ObsNormCount, [1], "a scalar")[0];
         if (count < 0) throw fail($"tensor '{CheckpointNames.ObsNormCount}' is {count}; a sample count cannot be negative");
 
-        AdamState? adam = null;
-        if (reader.Has(CheckpointNames.ValueOptimM) || reader.Has(CheckpointNames.ValueOptimV) || reader.Has(CheckpointNames.ValueOptimStep))
-        {
-            long parameters = value.Sum(l => (long)l.In * l.Out + l.Out);
-            string why = $"the value network's {parameters} parameters";
-            float[] m = reader.Floats(CheckpointNames.ValueOptimM, [parameters], why);
-            float[] v = reader.Floats(CheckpointNames.ValueOptimV, [parameters], why);
-            for (int j = 0; j < v.Length; j++)
-                if (v[j] < 0) throw fail($"tensor '{CheckpointNames.ValueOptimV}' holds a negative second moment {v[j]} at element {j}");
-            long step = reader.Int64s(CheckpointNames.ValueOptimStep, [1], "a scalar")[0];
-            if (step < 0) throw fail($"tensor '{CheckpointNames.ValueOptimStep}' is {step}; the Adam step count cannot be negative");
-            adam = new AdamState(step, m, v);
-        }
+        long valueParameters = value.Sum(l => (long)l.In * l.Out + l.Out);
+        AdamState? adam = ReadOptimizer(reader, CheckpointNames.ValueOptimM, CheckpointNames.ValueOptimV, CheckpointNames.ValueOptimStep,
+            valueParameters, $"the value network's {valueParameters} parameters", fail);
+        long policyParameters = policy.Sum(l => (long)l.In * l.Out + l.Out) + (logStd?.Length ?? 0);
+        AdamState? policyAdam = ReadOptimizer(reader, CheckpointNames.PolicyOptimM, CheckpointNames.PolicyOptimV, CheckpointNames.PolicyOptimStep,
+            policyParameters, $"the policy's {policyParameters} parameters (network, then log σ)", fail);
+        double? penaltyBeta = reader.OptionalPositiveDouble(CheckpointNames.PenaltyBeta);
 
         float[]? recorded = null;
         if (reader.Has(CheckpointNames.RecordedObs))
@@ -221,6 +226,8 @@ public sealed record PolicyCheckpoint
             LogStd = logStd,
             ObsNorm = new ObservationNormState(mean, var, count, clip, epsilon),
             ValueOptimizer = adam,
+            PolicyOptimizer = policyAdam,
+            PenaltyBeta = penaltyBeta,
             PolicyVersion = policyVersion,
             TotalSteps = totalSteps,
             ParentSha256 = parent.Length == 0 ? null : parent,
@@ -228,5 +235,20 @@ public sealed record PolicyCheckpoint
             RecordedObservations = recorded,
             Extra = extra,
         };
+    }
+
+    /// <summary>An optional Adam state (m, v, step): absent when none of its tensors is there, otherwise all three
+    /// with the given length, non-negative second moments and step.</summary>
+    private static AdamState? ReadOptimizer(CheckpointReader reader, string mName, string vName, string stepName, long parameters,
+        string why, Func<string, Exception> fail)
+    {
+        if (!reader.Has(mName) && !reader.Has(vName) && !reader.Has(stepName)) return null;
+        float[] m = reader.Floats(mName, [parameters], why);
+        float[] v = reader.Floats(vName, [parameters], why);
+        for (int j = 0; j < v.Length; j++)
+            if (v[j] < 0) throw fail($"tensor '{vName}' holds a negative second moment {v[j]} at element {j}");
+        long step = reader.Int64s(stepName, [1], "a scalar")[0];
+        if (step < 0) throw fail($"tensor '{stepName}' is {step}; the Adam step count cannot be negative");
+        return new AdamState(step, m, v);
     }
 }

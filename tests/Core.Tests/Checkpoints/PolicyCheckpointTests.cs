@@ -99,6 +99,10 @@ public sealed class PolicyCheckpointTests
         Assert.Equal(a.ValueOptimizer?.Step, b.ValueOptimizer?.Step);
         Assert.Equal(a.ValueOptimizer?.M, b.ValueOptimizer?.M);
         Assert.Equal(a.ValueOptimizer?.V, b.ValueOptimizer?.V);
+        Assert.Equal(a.PolicyOptimizer?.Step, b.PolicyOptimizer?.Step);
+        Assert.Equal(a.PolicyOptimizer?.M, b.PolicyOptimizer?.M);
+        Assert.Equal(a.PolicyOptimizer?.V, b.PolicyOptimizer?.V);
+        Assert.Equal(a.PenaltyBeta, b.PenaltyBeta);
         Assert.Equal((a.PolicyVersion, a.TotalSteps, a.ParentSha256, a.Hyperparameters), (b.PolicyVersion, b.TotalSteps, b.ParentSha256, b.Hyperparameters));
         Assert.Equal(a.RecordedObservations, b.RecordedObservations);
         Assert.Equal(a.Extra.OrderBy(kv => kv.Key), b.Extra.OrderBy(kv => kv.Key));
@@ -197,6 +201,61 @@ public sealed class PolicyCheckpointTests
         var e = Assert.Throws<InvalidDataException>(() => PolicyCheckpoint.Load(path));
         Assert.Contains("'obs_norm.var'", e.Message);
         Assert.Contains(path, e.Message);
+    }
+
+    /// <summary>A KL-penalty run's checkpoint: the policy's Adam state over its 3·5+5 + 5·4+4 + 4·1+1 = 49 network
+    /// parameters and one log σ (50 values), and β.</summary>
+    private static PolicyCheckpoint Penalty()
+    {
+        var rng = new Xoshiro256(9);
+        return Continuous() with
+        {
+            PolicyOptimizer = new AdamState(30, Random(rng, 50), Random(rng, 50).Select(MathF.Abs).ToArray()),
+            PenaltyBeta = 0.015625,
+        };
+    }
+
+    [Fact]
+    public void A_penalty_runs_beta_and_policy_optimiser_round_trip_bit_exactly()
+    {
+        using var dir = new TempDir();
+        PolicyCheckpoint original = Penalty();
+        string sha = original.Save(dir.File("p.safetensors"));
+        PolicyCheckpoint loaded = PolicyCheckpoint.Load(dir.File("p.safetensors"));
+        AssertSame(original, loaded);
+        Assert.Equal(30, loaded.PolicyOptimizer!.Step);
+        Assert.Equal(0.015625, loaded.PenaltyBeta);
+        Assert.Equal(sha, loaded.Save(dir.File("p2.safetensors")));
+        Assert.Equal("0.015625", SafeTensors.Read(dir.File("p.safetensors")).Metadata["penalty_beta"]);
+        // A trust-region checkpoint has neither.
+        string plainPath = dir.File("plain.safetensors");
+        Continuous().Save(plainPath);
+        PolicyCheckpoint plain = PolicyCheckpoint.Load(plainPath);
+        Assert.Null(plain.PolicyOptimizer);
+        Assert.Null(plain.PenaltyBeta);
+    }
+
+    [Fact]
+    public void A_policy_optimiser_of_the_wrong_length_or_a_bad_beta_is_refused_naming_it()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("p.safetensors");
+        Penalty().Save(path);
+        Tamper(path, (t, _) => Replace(t, Tensor.F32("policy_optim.m", [49], new float[49])));
+        var e = Assert.Throws<InvalidDataException>(() => PolicyCheckpoint.Load(path));
+        Assert.Contains("'policy_optim.m' has shape [49]; expected [50]", e.Message);
+
+        Penalty().Save(path);
+        Tamper(path, (t, _) => t.RemoveAll(x => x.Name == "policy_optim.step"));
+        Assert.Contains("'policy_optim.step' is missing", Assert.Throws<InvalidDataException>(() => PolicyCheckpoint.Load(path)).Message);
+
+        foreach (string beta in new[] { "0", "-1", "NaN", "big" })
+        {
+            Penalty().Save(path);
+            Tamper(path, (_, m) => m["penalty_beta"] = beta);
+            e = Assert.Throws<InvalidDataException>(() => PolicyCheckpoint.Load(path));
+            Assert.Contains($"metadata 'penalty_beta' is \"{beta}\"", e.Message);
+        }
     }
 
     [Fact]

@@ -89,4 +89,50 @@ public sealed class KlPenaltyStepTests
         }
         Assert.Equal([1e-4, 2e-4, 4e-4, 8e-4], betas.Select(x => Math.Round(x, 12)));
     }
+
+    [Fact]
+    public void An_exported_state_restored_into_a_fresh_step_continues_as_the_original_would()
+    {
+        // One minibatch per epoch, so the shuffle (not saved: a resumed run reseeds it) only permutes one sum.
+        var options = new KlPenaltyOptions { Epochs = 3, LearningRate = 0.02, BetaInit = 1e-3, MinibatchSize = PolicyTestData.Batch };
+        var (policy, obs, actions, behaviour, advantages) = Batch("gaussian", 7);
+        var batch = new PolicyBatch(obs, actions, behaviour, advantages, PolicyTestData.Batch);
+        var original = new KlPenaltyStep(policy, options, Target, 1);
+        original.Update(batch);
+        KlPenaltyState saved = original.Export();
+        Assert.NotEqual(options.BetaInit, saved.Beta); // the first update adapted β: there is something to carry
+        Assert.Equal(options.Epochs, saved.Optimizer.Step);
+
+        var copy = PolicyTestData.Gaussian();
+        float[] theta = new float[policy.ParameterCount];
+        policy.GetParameters(theta);
+        copy.SetParameters(theta);
+        var resumed = new KlPenaltyStep(copy, options, Target, 99);
+        resumed.Restore(saved);
+        Assert.Equal(saved.Beta, resumed.Beta);
+
+        var cold = PolicyTestData.Gaussian();
+        cold.SetParameters(theta);
+        var restarted = new KlPenaltyStep(cold, options, Target, 99); // what a resume did before: β₀ and zero moments
+
+        PolicyStepReport a = original.Update(batch), b = resumed.Update(batch), c = restarted.Update(batch);
+        Assert.Equal(a.Beta, b.Beta);
+        Assert.Equal(original.Beta, resumed.Beta);
+        Assert.Equal(a.Kl, b.Kl, 6);
+        Assert.Equal(a.SurrogateAfter, b.SurrogateAfter, 6);
+        Assert.NotEqual(a.Beta, c.Beta);
+        Assert.True(Math.Abs(a.Kl - c.Kl) > 1e-4 * a.Kl, $"a cold restart should step differently: KL {a.Kl} vs {c.Kl}");
+    }
+
+    [Fact]
+    public void Restoring_a_state_for_another_policy_shape_or_an_out_of_range_beta_is_refused()
+    {
+        var (policy, _, _, _, _) = Batch("gaussian", 8);
+        var step = new KlPenaltyStep(policy, new KlPenaltyOptions(), Target, 1);
+        var wrong = new Core.Checkpoints.AdamState(3, new float[5], new float[5]);
+        Assert.Throws<ArgumentException>(() => step.Restore(new KlPenaltyState(1, wrong)));
+        KlPenaltyState good = step.Export();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => step.Restore(good with { Beta = 0 }));
+        Assert.Contains("penalty_beta", e.Message);
+    }
 }

@@ -1,3 +1,4 @@
+using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Trainer.Algorithms;
 using TrpoEdge.Trainer.Policies;
 
@@ -9,7 +10,8 @@ namespace TrpoEdge.Trainer.Constraints;
 /// with Adam over shuffled minibatches for several epochs, then adapt β: ×2 when KL̄ &gt; 1.5δ, ÷2 when
 /// KL̄ &lt; δ/1.5. ∇KL̄ is exact (<see cref="MlpPolicy.KlGradient"/>). Takes the same <see cref="PolicyBatch"/>
 /// as <see cref="TrpoPolicyStep"/>, so it pairs with single-path or vine sampling alike. Adam's moments and β carry
-/// over from update to update (they are not in the checkpoint: a resumed run restarts them).</summary>
+/// over from update to update and are saved in the checkpoint (<see cref="Export"/>, <see cref="Restore"/>), so a
+/// resumed run continues with them instead of restarting at β₀ with cold moments.</summary>
 public sealed class KlPenaltyStep
 {
     /// <summary>β is kept in [MinBeta, MaxBeta] so a long run of small (or large) KLs cannot drive it to a
@@ -51,6 +53,19 @@ public sealed class KlPenaltyStep
 
     /// <summary>The β the next update will use.</summary>
     public double Beta { get; private set; }
+
+    /// <summary>β and a copy of Adam's state, for the checkpoint.</summary>
+    public KlPenaltyState Export() =>
+        new(Beta, new AdamState(_adam.Step, _adam.FirstMoment.ToArray(), _adam.SecondMoment.ToArray()));
+
+    /// <summary>Continues from a saved state. The moments must be over this policy's parameters.</summary>
+    public void Restore(KlPenaltyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        TrpoOptions.Require(state.Beta >= MinBeta && state.Beta <= MaxBeta, "penalty_beta", state.Beta, $"in [{MinBeta:G}, {MaxBeta:G}]");
+        _adam.Restore(state.Optimizer.Step, state.Optimizer.M, state.Optimizer.V);
+        Beta = state.Beta;
+    }
 
     public PolicyStepReport Update(in PolicyBatch batch)
     {

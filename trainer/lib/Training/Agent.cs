@@ -1,3 +1,4 @@
+using TrpoEdge.Trainer.Constraints;
 using System.Text.Json;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Core.Spaces;
@@ -40,6 +41,9 @@ public sealed class Agent
     public string? ParentSha256 { get; set; }
     /// <summary>Free metadata carried from checkpoint to checkpoint (stored as extra.*), e.g. the lineage.</summary>
     public Dictionary<string, string> Extra { get; } = new(StringComparer.Ordinal);
+    /// <summary>The KL-penalty variant's β and Adam state as of the last save, so a resumed penalty run continues
+    /// with them; null until a penalty run saves (trust-region runs carry whatever the checkpoint had).</summary>
+    public KlPenaltyState? PenaltyState { get; set; }
 
     public static Agent Create(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod)
     {
@@ -75,6 +79,8 @@ public sealed class Agent
         agent.TotalSteps = checkpoint.TotalSteps;
         agent.ParentSha256 = checkpoint.ParentSha256;
         foreach (var (key, value) in checkpoint.Extra) agent.Extra[key] = value;
+        if (checkpoint.PenaltyBeta is double beta && checkpoint.PolicyOptimizer is { } policyAdam && policyAdam.M.Length == agent.Policy.ParameterCount)
+            agent.PenaltyState = new KlPenaltyState(beta, policyAdam);
         return agent;
     }
 
@@ -91,6 +97,8 @@ public sealed class Agent
         ValueLayers = ExportLayers(Critic.Network),
         ObsNorm = Normalizer.Export(),
         ValueOptimizer = new AdamState(Critic.Optimizer.Step, Critic.Optimizer.FirstMoment.ToArray(), Critic.Optimizer.SecondMoment.ToArray()),
+        PolicyOptimizer = PenaltyState?.Optimizer,
+        PenaltyBeta = PenaltyState?.Beta,
         PolicyVersion = PolicyVersion,
         TotalSteps = TotalSteps,
         ParentSha256 = ParentSha256,

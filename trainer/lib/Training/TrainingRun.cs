@@ -52,6 +52,7 @@ public sealed class TrainingRun
         // The variants of issue 9; both null on the default single-path, trust-region loop, which is then unchanged.
         KlPenaltyStep? penalty = o.Constraint == PolicyConstraint.Penalty
             ? new KlPenaltyStep(_agent.Policy, o.Penalty, o.Trpo.TargetKl, streamSeed ^ 0x9E4A17_5EEDUL) : null;
+        if (penalty is not null && _agent.PenaltyState is { } saved) penalty.Restore(saved); // a resumed penalty run
         VineSampler? vine = o.Sampling == SamplingScheme.Vine
             ? new VineSampler(o.Vine, envs, _envFactory, _agent.Policy, _agent.Normalizer, _agent.Critic, o.Trpo, streamSeed ^ 0x7A1E_5EEDUL) : null;
         var shuffle = new Random(unchecked((int)streamSeed));
@@ -103,11 +104,11 @@ public sealed class TrainingRun
                 step, valueLoss, explained, MeanStd(), sps, evalMean, evalStd) { Phases = phases };
             Log(report);
             Updated?.Invoke(report);
-            if (o.CheckpointEvery > 0 && update % o.CheckpointEvery == 0) Save(buffer);
+            if (o.CheckpointEvery > 0 && update % o.CheckpointEvery == 0) Save(buffer, penalty);
             if (o.StopAtReturn is { } stopAt && evalMean >= stopAt) break;
         }
 
-        (string path, string sha) = Save(buffer);
+        (string path, string sha) = Save(buffer, penalty);
         var final = evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o));
         var (mean, std) = Statistics.MeanStd(final);
         if (ReportThreshold is { } t && crossed is null && mean >= t) crossed = _agent.TotalSteps;
@@ -118,8 +119,9 @@ public sealed class TrainingRun
     /// <summary>Evaluation episodes use seeds disjoint from training's (which start at the run seed).</summary>
     public static ulong EvalSeed(TrainingOptions o) => o.Seed + 1_000_000UL;
 
-    private (string Path, string Sha) Save(RolloutBuffer buffer)
+    private (string Path, string Sha) Save(RolloutBuffer buffer, KlPenaltyStep? penalty)
     {
+        if (penalty is not null) _agent.PenaltyState = penalty.Export();
         int keep = Math.Min(RecordedObservationCount, buffer.Count);
         int d = buffer.ObservationSize;
         var recorded = new float[keep * d];
