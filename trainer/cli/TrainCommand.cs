@@ -22,7 +22,7 @@ internal static class TrainCommand
         var totalSteps = new Option<long?>("--total-steps") { Description = "Environment steps to train for (a resumed run counts its earlier steps)." };
         var nEnvs = new Option<int?>("--n-envs") { Description = "Environments stepped in parallel per rollout." };
         var output = new Option<string?>("--out") { Description = "Run directory. Default: runs/<env>-seed<N>." };
-        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (.safetensors): networks, normaliser, critic optimiser and step count." };
+        var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (.safetensors): networks, normaliser, critic optimiser, step count and, for --constraint penalty runs, β and the policy optimiser." };
         var set = new Option<string[]>("--set") { Description = "Override a config setting, e.g. --set gamma=0.9 --set target_kl=0.02 (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
         var threshold = new Option<double?>("--threshold") { Description = "Report the step at which the deterministic evaluation first reaches this return (default: the environment's usual threshold)." };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the final checkpoint." };
