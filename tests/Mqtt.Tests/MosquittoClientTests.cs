@@ -83,6 +83,49 @@ public sealed class MosquittoClientTests
         Assert.Equal("a/b", (await Next(sub)).Topic);
     }
 
+    /// <summary>Trajectory and status publishers run on their own threads while another thread disposes the client.
+    /// Every publish must either go through or raise ObjectDisposedException: a publish on the handle that
+    /// mosquitto_destroy freed would be a native crash that takes the whole process down.</summary>
+    [Fact]
+    public void Publishing_threads_racing_dispose_get_ObjectDisposedException_never_a_crash()
+    {
+        using var broker = MosquittoBroker.Start();
+        byte[] payload = new byte[256];
+        for (int round = 0; round < 10; round++)
+        {
+            var client = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "racer-" + round));
+            long published = 0;
+            var unexpected = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            using var started = new CountdownEvent(2);
+            Thread[] threads = Enumerable.Range(0, 2).Select(i => new Thread(() =>
+            {
+                started.Signal();
+                try
+                {
+                    while (true)
+                    {
+                        client.Publish($"race/{i}", payload, MqttQos.AtMostOnce);
+                        Interlocked.Increment(ref published);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // the expected end
+                }
+                catch (Exception e)
+                {
+                    unexpected.Enqueue(e);
+                }
+            })).ToArray();
+            foreach (Thread t in threads) t.Start();
+            started.Wait();
+            while (Interlocked.Read(ref published) < 200) Thread.Yield();
+            client.Dispose();
+            foreach (Thread t in threads) Assert.True(t.Join(10_000), "a publishing thread did not stop after Dispose");
+            Assert.Empty(unexpected);
+        }
+    }
+
     [Fact]
     public void A_refused_login_names_the_broker_and_the_reason()
     {

@@ -27,6 +27,7 @@ public sealed unsafe class MqttRigLink : IByteLink, IDisposable
     private IntPtr _mosq;
     private uint _session;
     private long _received, _published, _undecodable;
+    private int _disposed, _callers; // see Publish and Dispose
 
     private MqttRigLink(string broker, string rigId)
     {
@@ -97,6 +98,7 @@ public sealed unsafe class MqttRigLink : IByteLink, IDisposable
 
     public int Read(Span<byte> buffer, TimeSpan timeout)
     {
+        if (Volatile.Read(ref _disposed) != 0) return 0;
         if (!_incoming.TryDequeue(out byte[]? payload))
         {
             if (!_available.Wait(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout)) return 0;
@@ -163,13 +165,24 @@ public sealed unsafe class MqttRigLink : IByteLink, IDisposable
         return true;
     }
 
+    /// <summary>Publishes unless the link is being disposed. The emulator thread writes while another thread may
+    /// dispose; the caller count keeps mosquitto_destroy from freeing the handle under a running mosquitto_publish.</summary>
     private void Publish(byte[] topic, byte[] payload, int qos, bool retain)
     {
-        int mid;
-        fixed (byte* t = topic)
-        fixed (byte* p = payload)
-            GatewayNative.Publish(_mosq, &mid, t, payload.Length, p, qos, retain ? (byte)1 : (byte)0);
-        Interlocked.Increment(ref _published);
+        Interlocked.Increment(ref _callers);
+        try
+        {
+            if (Volatile.Read(ref _disposed) != 0) return; // going away: the rig's watchdog covers a lost STATE
+            int mid;
+            fixed (byte* t = topic)
+            fixed (byte* p = payload)
+                GatewayNative.Publish(_mosq, &mid, t, payload.Length, p, qos, retain ? (byte)1 : (byte)0);
+            Interlocked.Increment(ref _published);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _callers);
+        }
     }
 
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -208,9 +221,12 @@ public sealed unsafe class MqttRigLink : IByteLink, IDisposable
     /// <summary>Clears the retained handshake (the rig is going away), disconnects and frees the library handle.</summary>
     public void Dispose()
     {
-        if (_mosq != IntPtr.Zero)
+        if (_mosq != IntPtr.Zero && Volatile.Read(ref _disposed) == 0)
         {
             Publish(_handshakeTopic, [], 1, retain: true);
+            Interlocked.Exchange(ref _disposed, 1);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _callers) != 0) spin.SpinOnce();
             Thread.Sleep(50); // let the network thread send it before DISCONNECT
             GatewayNative.Disconnect(_mosq);
             GatewayNative.LoopStop(_mosq, 0);
@@ -218,6 +234,7 @@ public sealed unsafe class MqttRigLink : IByteLink, IDisposable
             _mosq = IntPtr.Zero;
         }
         if (_self.IsAllocated) _self.Free();
-        _available.Dispose();
+        // _available is not disposed: an emulator thread still in Read must get "nothing arrived", not an
+        // ObjectDisposedException that would take the process down. It holds no kernel handle until one is asked for.
     }
 }

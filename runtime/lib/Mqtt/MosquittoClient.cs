@@ -24,6 +24,7 @@ public sealed unsafe class MosquittoClient : IMqttClient
     private int _lastConnackCode = -1;
     private long _connects;
     private int _disposed;
+    private int _callers; // Publish/Subscribe calls inside the library right now: Dispose waits for them to leave
 
     private MosquittoClient(MqttClientOptions options)
     {
@@ -122,13 +123,20 @@ public sealed unsafe class MosquittoClient : IMqttClient
 
     public int Publish(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retain = false)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         MqttTopics.CheckPublishTopic(topic);
         byte[] t = MosquittoNative.Utf8(topic)!;
         int mid = 0, rc;
-        fixed (byte* pt = t)
-        fixed (byte* pp = payload)
-            rc = MosquittoNative.Publish(_mosq, &mid, pt, payload.Length, pp, (int)qos, retain ? (byte)1 : (byte)0);
+        EnterLibrary();
+        try
+        {
+            fixed (byte* pt = t)
+            fixed (byte* pp = payload)
+                rc = MosquittoNative.Publish(_mosq, &mid, pt, payload.Length, pp, (int)qos, retain ? (byte)1 : (byte)0);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _callers);
+        }
         if (rc != MosquittoNative.Success)
             throw new MqttException($"Publishing {payload.Length} bytes on {topic} to {Broker} failed: {MosquittoNative.Error(rc)}.");
         return mid;
@@ -141,9 +149,31 @@ public sealed unsafe class MosquittoClient : IMqttClient
         lock (_gate) _subscriptions.Add((f, (int)qos));
         if (!IsConnected) return; // OnConnect subscribes
         int rc, mid;
-        fixed (byte* pf = f) rc = MosquittoNative.Subscribe(_mosq, &mid, pf, (int)qos);
+        EnterLibrary();
+        try
+        {
+            fixed (byte* pf = f) rc = MosquittoNative.Subscribe(_mosq, &mid, pf, (int)qos);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _callers);
+        }
         if (rc != MosquittoNative.Success && rc != MosquittoNative.NoConn)
             throw new MqttException($"Subscribing to {filter} at {Broker} failed: {MosquittoNative.Error(rc)}.");
+    }
+
+    /// <summary>Counts the caller in, or throws if the client is disposed. Publishing threads (trajectory and status
+    /// publishers) may race the thread that disposes: without the count, mosquitto_publish could run on a handle
+    /// mosquitto_destroy has just freed — a native crash, not an exception. The caller leaves with
+    /// Interlocked.Decrement(ref _callers) in a finally.</summary>
+    private void EnterLibrary()
+    {
+        Interlocked.Increment(ref _callers);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Decrement(ref _callers);
+            throw new ObjectDisposedException(nameof(MosquittoClient));
+        }
     }
 
     private static MosquittoClient? From(IntPtr obj) => obj == IntPtr.Zero ? null : GCHandle.FromIntPtr(obj).Target as MosquittoClient;
@@ -237,6 +267,9 @@ public sealed unsafe class MosquittoClient : IMqttClient
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // No new caller gets in now; wait for those already inside the library (each a few microseconds).
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _callers) != 0) spin.SpinOnce();
         if (_mosq != IntPtr.Zero)
         {
             MosquittoNative.Disconnect(_mosq);
