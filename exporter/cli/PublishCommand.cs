@@ -37,8 +37,9 @@ public static class PublishCommand
         var mqtt = new Option<string>("--mqtt") { Description = "Broker URL, mqtt://[user:password@]HOST:PORT.", Required = true };
         var key = new Option<string>("--key") { Description = "The signing key (PEM, ECDSA P-256) from `exporter keygen`.", Required = true };
         var clientId = new Option<string?>("--client-id") { Description = "MQTT client id (default exporter-<random>)." };
-        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the broker to confirm.", DefaultValueFactory = _ => 5 };
-        var command = new Command("publish", "Sign a policy model and publish it retained on trpoedge/policy/<env-id> for runtimes started with --follow-policy.")
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for the broker, to connect and again to confirm.", DefaultValueFactory = _ => 5 };
+        var command = new Command("publish", "Sign a policy model and publish it retained on trpoedge/policy/<env-id> for runtimes started with --follow-policy. "
+            + "Exit codes: 0 published and confirmed; 2 bad arguments, model or key; 3 the broker could not be reached, refused the login or did not confirm.")
         {
             model, mqtt, key, clientId, timeout,
         };
@@ -49,10 +50,13 @@ public static class PublishCommand
             {
                 if (!File.Exists(path)) throw new FileNotFoundException($"The model {path} does not exist.", path);
                 using ECDsa signer = PolicySigning.LoadPrivateKey(parsed.GetRequiredValue(key));
-                MqttClientOptions options = MqttUrl.Parse(parsed.GetRequiredValue(mqtt), parsed.GetValue(clientId) ?? "exporter-" + Guid.NewGuid().ToString("N")[..8]);
+                double seconds = parsed.GetValue(timeout);
+                if (!(seconds > 0 && seconds <= 3600)) throw new ArgumentException($"--timeout {seconds} is not a number of seconds in (0, 3600].");
+                MqttClientOptions options = MqttUrl.Parse(parsed.GetRequiredValue(mqtt), parsed.GetValue(clientId) ?? "exporter-" + Guid.NewGuid().ToString("N")[..8])
+                    with { ConnectTimeout = TimeSpan.FromSeconds(seconds) };
                 using var client = MosquittoClient.Connect(options);
                 PolicyRelease release = PolicyPublisher.Publish(client, File.ReadAllBytes(path), signer,
-                    $"exporter on {Environment.MachineName}", TimeSpan.FromSeconds(parsed.GetValue(timeout)));
+                    $"exporter on {Environment.MachineName}", TimeSpan.FromSeconds(seconds));
                 console.MarkupLine($"published policy version {release.PolicyVersion} for [bold]{Markup.Escape(release.EnvId)}[/] "
                     + $"({release.Onnx.Length:N0} bytes, sha256 {release.OnnxSha256[..12]}…, key {PolicySigning.KeyId(signer)}) "
                     + $"retained on {Markup.Escape(MqttTopics.Policy(release.EnvId))} at {Markup.Escape(MqttUrl.Redact(options))}");
@@ -61,7 +65,7 @@ public static class PublishCommand
             catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException)
             {
                 error.WriteLine($"exporter publish: {e.Message}");
-                return e is MqttException ? ExitCodes.VerificationFailed : ExitCodes.BadInput;
+                return e is MqttException ? ExitCodes.BrokerFailed : ExitCodes.BadInput;
             }
         });
         return command;

@@ -67,4 +67,22 @@ public sealed class CommandLineTests
         Assert.Equal(600, local.CountSteps());
         Assert.Equal(local.CountSteps(), field.CountSteps());
     }
+
+    [Fact]
+    public void Publishing_with_no_broker_exits_3_within_the_timeout_and_says_what_to_check()
+    {
+        string dir = TestFiles.NewTempDir();
+        string model = TestFiles.ExportPolicy(dir, version: 1, name: "v1");
+        var keygen = Run(Dll("exporter/cli", "exporter"), "keygen", "--out", Path.Combine(dir, "k"));
+        Assert.True(keygen.Code == 0, keygen.Output);
+        var clock = Stopwatch.StartNew();
+        var publish = Run(Dll("exporter/cli", "exporter"), "publish", "--mqtt", $"mqtt://127.0.0.1:{MosquittoBroker.FreePort()}",
+            "--key", Path.Combine(dir, "k.pem"), "--timeout", "1", model);
+        Assert.True(publish.Code == 3, publish.Output); // the broker's fault, not the model's (1) or the arguments' (2)
+        Assert.Contains("No answer from the MQTT broker", publish.Output);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed.TotalSeconds:F1} s with --timeout 1");
+
+        var badKey = Run(Dll("exporter/cli", "exporter"), "publish", "--mqtt", "mqtt://127.0.0.1:1", "--key", Path.Combine(dir, "missing.pem"), model);
+        Assert.Equal(2, badKey.Code);
+    }
 }

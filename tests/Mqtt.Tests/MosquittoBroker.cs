@@ -114,7 +114,7 @@ public sealed class MosquittoBroker : IDisposable
         throw new TimeoutException($"mosquitto did not listen on 127.0.0.1:{Port} within 10 s.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
