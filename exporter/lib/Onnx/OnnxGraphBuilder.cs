@@ -48,32 +48,23 @@ public sealed class OnnxGraphBuilder
         return name;
     }
 
-    public string AddInitializer(string name, ReadOnlySpan<float> values, params long[] dims)
-    {
-        CheckCount(name, values.Length, dims);
-        Define(name, "initializer");
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        t.Dims.Add(dims);
-        // raw_data is little-endian by specification; copy element-wise on big-endian hosts.
-        t.RawData = BitConverter.IsLittleEndian
-            ? ByteString.CopyFrom(MemoryMarshal.AsBytes(values))
-            : ByteString.CopyFrom(ToLittleEndian(values));
-        _graph.Initializer.Add(t);
-        InitializerElementCount += values.Length;
-        return name;
-    }
+    // raw_data is little-endian by specification; copy element-wise on big-endian hosts.
+    public string AddInitializer(string name, ReadOnlySpan<float> values, params long[] dims) =>
+        AddRawInitializer(name, TensorProto.Types.DataType.Float, values.Length, dims,
+            BitConverter.IsLittleEndian ? MemoryMarshal.AsBytes(values) : ToLittleEndian(values));
 
-    public string AddInitializer(string name, ReadOnlySpan<long> values, params long[] dims)
+    public string AddInitializer(string name, ReadOnlySpan<long> values, params long[] dims) =>
+        AddRawInitializer(name, TensorProto.Types.DataType.Int64, values.Length, dims,
+            BitConverter.IsLittleEndian ? MemoryMarshal.AsBytes(values) : ToLittleEndian(values));
+
+    private string AddRawInitializer(string name, TensorProto.Types.DataType type, int count, long[] dims, ReadOnlySpan<byte> littleEndian)
     {
-        CheckCount(name, values.Length, dims);
+        CheckCount(name, count, dims);
         Define(name, "initializer");
-        var t = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        var t = new TensorProto { Name = name, DataType = (int)type, RawData = ByteString.CopyFrom(littleEndian) };
         t.Dims.Add(dims);
-        t.RawData = BitConverter.IsLittleEndian
-            ? ByteString.CopyFrom(MemoryMarshal.AsBytes(values))
-            : ByteString.CopyFrom(ToLittleEndian(values));
         _graph.Initializer.Add(t);
-        InitializerElementCount += values.Length;
+        InitializerElementCount += count;
         return name;
     }
 
