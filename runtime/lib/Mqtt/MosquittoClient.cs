@@ -126,16 +126,11 @@ public sealed unsafe class MosquittoClient : IMqttClient
         MqttTopics.CheckPublishTopic(topic);
         byte[] t = MosquittoNative.Utf8(topic)!;
         int mid = 0, rc;
-        EnterLibrary();
-        try
+        using (EnterLibrary())
         {
             fixed (byte* pt = t)
             fixed (byte* pp = payload)
                 rc = MosquittoNative.Publish(_mosq, &mid, pt, payload.Length, pp, (int)qos, retain ? (byte)1 : (byte)0);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _callers);
         }
         if (rc != MosquittoNative.Success)
             throw new MqttException($"Publishing {payload.Length} bytes on {topic} to {Broker} failed: {MosquittoNative.Error(rc)}.");
@@ -149,24 +144,19 @@ public sealed unsafe class MosquittoClient : IMqttClient
         lock (_gate) _subscriptions.Add((f, (int)qos));
         if (!IsConnected) return; // OnConnect subscribes
         int rc, mid;
-        EnterLibrary();
-        try
+        using (EnterLibrary())
         {
             fixed (byte* pf = f) rc = MosquittoNative.Subscribe(_mosq, &mid, pf, (int)qos);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _callers);
         }
         if (rc != MosquittoNative.Success && rc != MosquittoNative.NoConn)
             throw new MqttException($"Subscribing to {filter} at {Broker} failed: {MosquittoNative.Error(rc)}.");
     }
 
-    /// <summary>Counts the caller in, or throws if the client is disposed. Publishing threads (trajectory and status
-    /// publishers) may race the thread that disposes: without the count, mosquitto_publish could run on a handle
-    /// mosquitto_destroy has just freed — a native crash, not an exception. The caller leaves with
-    /// Interlocked.Decrement(ref _callers) in a finally.</summary>
-    private void EnterLibrary()
+    /// <summary>Counts the caller in for the span of one library call (dispose the result to leave), or throws if the
+    /// client is disposed. Publishing threads (trajectory and status publishers) may race the thread that disposes:
+    /// without the count, mosquitto_publish could run on a handle mosquitto_destroy has just freed — a native crash,
+    /// not an exception.</summary>
+    private LibraryCall EnterLibrary()
     {
         Interlocked.Increment(ref _callers);
         if (Volatile.Read(ref _disposed) != 0)
@@ -174,6 +164,12 @@ public sealed unsafe class MosquittoClient : IMqttClient
             Interlocked.Decrement(ref _callers);
             throw new ObjectDisposedException(nameof(MosquittoClient));
         }
+        return new LibraryCall(this);
+    }
+
+    private readonly ref struct LibraryCall(MosquittoClient client)
+    {
+        public void Dispose() => Interlocked.Decrement(ref client._callers);
     }
 
     private static MosquittoClient? From(IntPtr obj) => obj == IntPtr.Zero ? null : GCHandle.FromIntPtr(obj).Target as MosquittoClient;

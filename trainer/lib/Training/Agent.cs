@@ -1,8 +1,8 @@
-using TrpoEdge.Trainer.Constraints;
 using System.Text.Json;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Trainer.Algorithms;
+using TrpoEdge.Trainer.Constraints;
 using TrpoEdge.Trainer.Engine;
 using TrpoEdge.Trainer.Normalization;
 using TrpoEdge.Trainer.Policies;
@@ -79,7 +79,8 @@ public sealed class Agent
         agent.TotalSteps = checkpoint.TotalSteps;
         agent.ParentSha256 = checkpoint.ParentSha256;
         foreach (var (key, value) in checkpoint.Extra) agent.Extra[key] = value;
-        if (checkpoint.PenaltyBeta is double beta && checkpoint.PolicyOptimizer is { } policyAdam && policyAdam.M.Length == agent.Policy.ParameterCount)
+        // The loader already checked the moments' length against the policy's parameters.
+        if (checkpoint.PenaltyBeta is double beta && checkpoint.PolicyOptimizer is { } policyAdam)
             agent.PenaltyState = new KlPenaltyState(beta, policyAdam);
         return agent;
     }
