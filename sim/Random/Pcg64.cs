@@ -81,6 +81,12 @@ public sealed class Pcg64
         return r * cos;
     }
 
+    /// <summary>Fills <paramref name="destination"/> with standard normal deviates, in index order.</summary>
+    public void FillGaussian(Span<double> destination)
+    {
+        for (int i = 0; i < destination.Length; i++) destination[i] = NextGaussian();
+    }
+
     /// <summary>Uniform integer in [low, high] inclusive (Lemire's multiply-shift; its bias, at most
     /// span/2⁶⁴, is irrelevant for the small ranges drawn here).</summary>
     public long NextInclusive(long low, long high)
