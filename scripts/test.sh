@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests talk to for real: a pty pair (socat), an MQTT broker and clients,
-# the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware.
-APT_PACKAGES=(socat mosquitto mosquitto-clients libmosquitto1 python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev)
+# the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware, ffmpeg for the
+# evaluation videos (about 52 MB of packages; the video tests skip, saying why, where it is missing).
+APT_PACKAGES=(socat mosquitto mosquitto-clients libmosquitto1 python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev ffmpeg)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
