@@ -103,12 +103,12 @@ public sealed class AcrobotEnv : IEnv, IUncheckedStep
         double d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + I1 + I2;
         double d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + I2;
         double phi2 = m2 * lc2 * g * Math.Cos(theta1 + theta2 - Math.PI / 2.0);
-        double phi1 = -m2 * l1 * lc2 * Math.Pow(dtheta2, 2) * sin2
+        double phi1 = -m2 * l1 * lc2 * PyMath.SquareAsPow(dtheta2) * sin2
                       - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin2
                       + (m1 * lc1 + m2 * l1) * g * Math.Cos(theta1 - Math.PI / 2)
                       + phi2;
-        double ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * Math.Pow(dtheta1, 2) * sin2 - phi2)
-                          / (m2 * (lc2 * lc2) + I2 - Math.Pow(d2, 2) / d1);
+        double ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * PyMath.SquareAsPow(dtheta1) * sin2 - phi2)
+                          / (m2 * (lc2 * lc2) + I2 - PyMath.SquareAsPow(d2) / d1);
         double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
         o1 = dtheta1; o2 = dtheta2; o3 = ddtheta1; o4 = ddtheta2;
     }

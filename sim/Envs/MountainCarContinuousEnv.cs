@@ -65,7 +65,7 @@ public sealed class MountainCarContinuousEnv : IEnv, IUncheckedStep
 
         bool terminated = position >= GoalPosition && velocity >= GoalVelocity;
         double reward = terminated ? 100.0 : 0.0;
-        reward -= Math.Pow(action, 2) * 0.1; // math.pow(action[0], 2) on the float32 action widened to float64
+        reward -= PyMath.SquareAsPow(action) * 0.1; // math.pow(action[0], 2) on the float32 action widened to float64
 
         float p32 = (float)position, v32 = (float)velocity;
         _position = p32;

@@ -86,13 +86,13 @@ public sealed class PendulumEnv : IEnv
 
     /// <summary>Gymnasium's <c>angle_normalize(th) ** 2 + 0.1 * thdot**2 + 0.001 * (u**2)</c> under NumPy 1.x.
     /// <c>** 2</c> on a float64 scalar is libm <c>pow(x, 2.0)</c>, which differs from <c>x * x</c> in the last
-    /// bit for about one input in a thousand. <c>u**2</c> on the float32 <c>u</c> is promoted to float64 (a
+    /// bit for about one input in a thousand (<see cref="PyMath.SquareAsPow"/>). <c>u**2</c> on the float32 <c>u</c> is promoted to float64 (a
     /// scalar–scalar operation under value-based casting) and is exact there: u has 24 significant bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double Cost(double angleNormalized, double thdot, float u)
     {
         double ud = u;
-        return Math.Pow(angleNormalized, 2) + 0.1 * Math.Pow(thdot, 2) + 0.001 * (ud * ud);
+        return PyMath.SquareAsPow(angleNormalized) + 0.1 * PyMath.SquareAsPow(thdot) + 0.001 * (ud * ud);
     }
 
     private void WriteObservation(Span<float> observation)
