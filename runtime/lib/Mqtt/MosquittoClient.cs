@@ -99,7 +99,7 @@ public sealed unsafe class MosquittoClient : IMqttClient
             fixed (byte* pp = will.Payload)
                 Check(MosquittoNative.WillSet(_mosq, pt, will.Payload.Length, pp, (int)will.Qos, will.Retain ? (byte)1 : (byte)0), $"set the Will on {will.Topic}");
         }
-        Check(MosquittoNative.ReconnectDelaySet(_mosq, (uint)_options.ReconnectDelaySeconds, (uint)_options.ReconnectDelayMaxSeconds, 1), "set the reconnect delay");
+        Check(MosquittoNative.ReconnectDelaySet(_mosq, (uint)Math.Max(1, Math.Ceiling(_options.ReconnectDelay.TotalSeconds)), (uint)Math.Max(1, Math.Ceiling(_options.ReconnectDelayMax.TotalSeconds)), 1), "set the reconnect delay");
 
         byte[] host = MosquittoNative.Utf8(_options.Host)!;
         int rc;
