@@ -28,7 +28,7 @@ public sealed record MqttClientOptions
         if (string.IsNullOrEmpty(ClientId) || ClientId.Length > 128)
             throw new ArgumentException($"The client id \"{ClientId}\" must be 1..128 characters.");
         if (KeepAliveSeconds is < 5 or > 65535)
-            throw new ArgumentOutOfRangeException(nameof(KeepAliveSeconds), KeepAliveSeconds, "Keepalive must be 5..65535 s (libmosquitto refuses less than 5).");
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveSeconds), KeepAliveSeconds, "Keepalive must be 5..65535 s (shorter only adds traffic; the control lanes detect silence themselves).");
         if (Password is not null && Username is null) throw new ArgumentException("A password needs a username.");
         if (ReconnectDelay <= TimeSpan.Zero || ReconnectDelayMax < ReconnectDelay)
             throw new ArgumentOutOfRangeException(nameof(ReconnectDelay), ReconnectDelay, $"Need 0 < ReconnectDelay <= ReconnectDelayMax ({ReconnectDelayMax}).");

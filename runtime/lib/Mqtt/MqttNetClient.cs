@@ -87,7 +87,7 @@ public sealed class MqttNetClient : IMqttClient
             .WithCleanSession(o.CleanSession)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(o.KeepAliveSeconds))
             .WithTimeout(o.ConnectTimeout)
-            // 3.1.1, as libmosquitto spoke: PROTOCOL.md's semantics (an ACL-dropped publish is still PUBACKed) hold.
+            // MQTT 3.1.1: PROTOCOL.md's semantics (an ACL-dropped publish is still PUBACKed) are written for it.
             .WithProtocolVersion(MqttProtocolVersion.V311);
         if (o.Username is not null) b = b.WithCredentials(o.Username, o.Password ?? "");
         if (o.Will is { } will)
@@ -230,19 +230,22 @@ public sealed class MqttNetClient : IMqttClient
         {
             sent = _client.PublishAsync(message, _closing.Token);
         }
-        catch (Exception e) when (e is MqttCommunicationException or InvalidOperationException)
+        catch (Exception e) when (e is MqttCommunicationException or InvalidOperationException or OperationCanceledException)
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             throw new MqttException($"Publishing {payload.Length} bytes on {topic} to {Broker} failed: {e.Message}", e);
         }
         if (qos == MqttQos.AtMostOnce)
         {
-            // QoS 0 completes when the packet is written: wait, so a broken connection shows here, as libmosquitto did.
+            // QoS 0 completes when the packet is written: wait, so a broken connection shows here, to the caller.
             try
             {
                 sent.GetAwaiter().GetResult();
             }
             catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException or InvalidOperationException or IOException)
             {
+                // Dispose on another thread cancels what is in flight: say so as the disposed object would.
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
                 throw new MqttException($"Publishing {payload.Length} bytes on {topic} to {Broker} failed: {e.Message}", e);
             }
             Delivered?.Invoke(id);

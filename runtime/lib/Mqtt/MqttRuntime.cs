@@ -28,7 +28,7 @@ public static class MqttRuntime
         IPolicySession? policy = null;
         try
         {
-            var rigClient = MosquittoClient.Connect(o.Broker with { ClientId = id + "-rig", Will = RuntimeStatusPublisher.WillFor(id) });
+            var rigClient = MqttNetClient.Connect(o.Broker with { ClientId = id + "-rig", Will = RuntimeStatusPublisher.WillFor(id) });
             disposables.Push(rigClient);
             var status = new RuntimeStatusPublisher(rigClient, id);
             status.Publish(new RuntimeStatus { State = RuntimeStatus.Types.State.Online, RigId = o.RigId, EnvId = info.EnvId, PolicyVersion = info.PolicyVersion, ModelSha256 = info.ModelSha256 });
@@ -53,7 +53,7 @@ public static class MqttRuntime
             TrajectoryPublisher? publisher = null;
             if (o.PublishTrajectories)
             {
-                var trajClient = MosquittoClient.Connect(o.Broker with { ClientId = id + "-trajectories" });
+                var trajClient = MqttNetClient.Connect(o.Broker with { ClientId = id + "-trajectories" });
                 disposables.Push(trajClient);
                 publisher = new TrajectoryPublisher(trajClient, id, o.LogPath!, writer!.RunId);
                 disposables.Push(publisher);
@@ -61,7 +61,7 @@ public static class MqttRuntime
             PolicyFollower? follower = null;
             if (trusted is not null)
             {
-                var policyClient = MosquittoClient.Connect(o.Broker with { ClientId = id + "-policy" });
+                var policyClient = MqttNetClient.Connect(o.Broker with { ClientId = id + "-policy" });
                 disposables.Push(policyClient);
                 follower = new PolicyFollower(policyClient, trusted, info) { Log = log };
                 disposables.Push(follower);
