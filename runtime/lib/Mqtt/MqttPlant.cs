@@ -49,7 +49,7 @@ public sealed class MqttPlant : IPlant, IRigFeedback
         _stateTopic = MqttTopics.RigState(rigId);
         _client.Subscribe(_stateTopic, MqttQos.AtMostOnce);
 
-        RigHandshake first = Hello(0);
+        RigHandshake first = Hello(0, TimeSpan.Zero);
         Send(new RigDownlink { Stop = new RigStop { Reason = (uint)StopReason.EpisodeEnd } });
         Handshake = first;
         HandshakeMessage wire = ToWire(first);
@@ -91,7 +91,9 @@ public sealed class MqttPlant : IPlant, IRigFeedback
         ObjectDisposedException.ThrowIf(_disposed, this);
         WaitForConnection();
         uint s = seed is ulong v ? (uint)(v ^ (v >> 32)) : ++_episodeCounter;
-        RigHandshake h = Hello(s);
+        // After a broker restart the rig's gateway reconnects on its own schedule: keep saying HELLO for as long as a
+        // reconnect may take, not just three times.
+        RigHandshake h = Hello(s, _options.ReconnectTimeout);
         if (!h.Equals(Handshake))
             throw new RigContractException($"The rig '{RigId}' changed between sessions: it first said {Handshake}, now {h}. Restart the runtime.");
         _running = true;
@@ -165,11 +167,16 @@ public sealed class MqttPlant : IPlant, IRigFeedback
         }
     }
 
-    private RigHandshake Hello(uint seed)
+    /// <summary>HELLO until a HANDSHAKE answers: three times, and beyond that until <paramref name="keepTrying"/> has
+    /// passed.</summary>
+    private RigHandshake Hello(uint seed, TimeSpan keepTrying)
     {
         while (_client.Messages.TryRead(out _)) { } // anything queued belongs to an earlier session
-        for (int attempt = 1; attempt <= 3; attempt++)
+        var started = Stopwatch.StartNew();
+        int attempts = 0;
+        for (int attempt = 1; attempt <= 3 || started.Elapsed < keepTrying; attempt++)
         {
+            attempts = attempt;
             uint session;
             do session = (uint)_sessions.Next(1, int.MaxValue); while (session == _sessionId);
             _sessionId = session;
@@ -196,7 +203,7 @@ public sealed class MqttPlant : IPlant, IRigFeedback
         }
         string fault = LastFault is { } f ? $" Its last FAULT: {(FaultCode)f.Code}: {f.Detail}." : "";
         throw new MqttException(
-            $"No HANDSHAKE from rig '{RigId}' on {_stateTopic} after 3 HELLOs ({_options.HandshakeTimeout.TotalMilliseconds:F0} ms each).{fault} " +
+            $"No HANDSHAKE from rig '{RigId}' on {_stateTopic} after {attempts} HELLOs ({_options.HandshakeTimeout.TotalMilliseconds:F0} ms each).{fault} " +
             $"Check that the rig (or `rig-emulator --mqtt URL --id {RigId}`) is connected to the same broker, and the rig id.");
     }
 
