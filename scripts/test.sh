@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests talk to for real: a pty pair (socat), an MQTT broker and clients,
+# Debian packages the tests talk to for real: a pty pair (socat), an MQTT broker (the clients are managed: MQTTnet),
 # the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware.
-APT_PACKAGES=(socat mosquitto mosquitto-clients libmosquitto1 python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev)
+APT_PACKAGES=(socat mosquitto python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

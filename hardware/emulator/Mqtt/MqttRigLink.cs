@@ -130,14 +130,15 @@ public sealed class MqttRigLink : IByteLink, IDisposable
         {
             throw new IOException($"Cannot connect to the MQTT broker {_broker}: {e.GetBaseException().Message}. Check that it runs and the URL is right.", e);
         }
-        OnConnected();
+        OnConnectedAsync().GetAwaiter().GetResult();
     }
 
-    /// <summary>After every CONNACK: listen for the host, then announce the handshake (retained) again.</summary>
-    private void OnConnected()
+    /// <summary>After every CONNACK: listen for the host, then announce the handshake (retained) again. Awaited from the
+    /// reconnect task rather than blocked on: the SUBACK needs MQTTnet's receive loop, which runs on the thread pool.</summary>
+    private async Task OnConnectedAsync()
     {
-        _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(_actionTopic, MqttQualityOfServiceLevel.AtMostOnce).Build(), _closing.Token)
-            .GetAwaiter().GetResult();
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(_actionTopic, MqttQualityOfServiceLevel.AtMostOnce).Build(), _closing.Token)
+            .ConfigureAwait(false);
         Publish(_handshakeTopic, _handshakePayload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true);
         Interlocked.Increment(ref _connects);
     }
@@ -159,7 +160,7 @@ public sealed class MqttRigLink : IByteLink, IDisposable
                         timeout.CancelAfter(TimeSpan.FromSeconds(5));
                         await _client.ConnectAsync(_options, timeout.Token).ConfigureAwait(false);
                         Volatile.Write(ref _reconnecting, 0);
-                        OnConnected();
+                        await OnConnectedAsync().ConfigureAwait(false);
                         return;
                     }
                     catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException or System.Net.Sockets.SocketException

@@ -149,7 +149,7 @@ public sealed class MqttNetClient : IMqttClient
                 "Check that the broker runs (e.g. `mosquitto -p PORT`) and that host and port are right.", e);
         }
         if (result.ResultCode != MqttClientConnectResultCode.Success) throw Refused(result.ResultCode.ToString(), null);
-        OnConnected();
+        OnConnectedAsync().GetAwaiter().GetResult(); // the caller's own thread: Connect returns subscribed
     }
 
     private MqttException Refused(string why, Exception? inner)
@@ -159,8 +159,10 @@ public sealed class MqttNetClient : IMqttClient
         return new MqttException($"The MQTT broker {Broker} refused the connection of \"{_options.ClientId}\": {why.TrimEnd('.')}.{hint}", inner);
     }
 
-    /// <summary>After every CONNACK: subscribe to everything asked for so far, then tell listeners.</summary>
-    private void OnConnected()
+    /// <summary>After every CONNACK: subscribe to everything asked for so far, then tell listeners. Awaited, never
+    /// blocked on, from the reconnect task: the SUBACK is read by MQTTnet's receive loop on the thread pool, and a pool
+    /// thread blocked waiting for it can starve that loop on a small machine.</summary>
+    private async Task OnConnectedAsync()
     {
         List<(string, MqttQos)> all;
         lock (_gate)
@@ -168,7 +170,7 @@ public sealed class MqttNetClient : IMqttClient
             all = [.. _subscriptions];
             _subscribed = true;
         }
-        foreach ((string filter, MqttQos qos) in all) SubscribeNow(filter, qos);
+        foreach ((string filter, MqttQos qos) in all) await SubscribeNowAsync(filter, qos).ConfigureAwait(false);
         Interlocked.Increment(ref _connects);
         ConnectionChanged?.Invoke(true);
     }
@@ -192,7 +194,7 @@ public sealed class MqttNetClient : IMqttClient
                         if (r.ResultCode == MqttClientConnectResultCode.Success)
                         {
                             Volatile.Write(ref _reconnecting, 0);
-                            OnConnected();
+                            await OnConnectedAsync().ConfigureAwait(false);
                             return;
                         }
                     }
@@ -271,19 +273,21 @@ public sealed class MqttNetClient : IMqttClient
         if (now) SubscribeNow(filter, qos); // else the next connect subscribes it
     }
 
-    private void SubscribeNow(string filter, MqttQos qos)
+    // Waits for the SUBACK: a message published after Subscribe returns reaches this client.
+    private void SubscribeNow(string filter, MqttQos qos) => SubscribeNowAsync(filter, qos).GetAwaiter().GetResult();
+
+    private async Task SubscribeNowAsync(string filter, MqttQos qos)
     {
         var options = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(filter, qos == MqttQos.AtMostOnce ? MqttQualityOfServiceLevel.AtMostOnce : MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         try
         {
-            // Waits for the SUBACK: a message published after Subscribe returns reaches this client.
-            _client.SubscribeAsync(options, _closing.Token).GetAwaiter().GetResult();
+            await _client.SubscribeAsync(options, _closing.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException or InvalidOperationException)
+        catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
         {
-            // The connection dropped meanwhile: the reconnect subscribes again.
+            // The connection dropped (or the client closed) meanwhile: the reconnect subscribes again.
         }
     }
 
