@@ -67,6 +67,7 @@ public sealed class RigSessionTests
         s.BeginEpisode();
         s.ActionSent(3);
         Assert.True(s.Finish(0f, StateFlags.EStop, 3).Truncated);
+        s.BeginEpisode(); // a new session counts steps from 0 again
         s.ActionSent(4);
         Assert.False(s.Finish(0f, StateFlags.None, 4).Truncated);
     }

@@ -44,6 +44,14 @@ public sealed class MqttRigLink : IByteLink, IDisposable
     private long _received, _published, _undecodable, _refused, _connects, _unsent;
     private int _disposed, _reconnecting;
 
+    /// <summary>MQTTnet reads on the thread pool while the rig's thread blocks on its writes; a pool that adds threads
+    /// slowly under load would delay commands past the watchdog (see the runtime's client, which does the same).</summary>
+    static MqttRigLink()
+    {
+        ThreadPool.GetMinThreads(out int worker, out int io);
+        if (worker < 32 || io < 32) ThreadPool.SetMinThreads(Math.Max(worker, 32), Math.Max(io, 32));
+    }
+
     private MqttRigLink(string broker, string rigId, MqttClientOptions options, byte[] handshakePayload)
     {
         _broker = broker;

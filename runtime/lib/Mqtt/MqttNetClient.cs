@@ -28,6 +28,20 @@ public sealed class MqttNetClient : IMqttClient
     private int _reconnecting, _disposed, _nextId;
     private long _connects;
 
+    /// <summary>MQTTnet reads every connection on the thread pool, while this seam's callers (the control loop, the
+    /// publishers) block their own threads waiting for a STATE or a write. The pool adds threads slowly — about one per
+    /// half second once its minimum is in use — so on a loaded two-core machine a few blocked pool threads delayed STATEs
+    /// by hundreds of milliseconds, past the rig's watchdog. A higher minimum lets the receive loops run at once.</summary>
+    internal const int MinPoolThreads = 32;
+
+    static MqttNetClient() => EnsurePoolThreads();
+
+    internal static void EnsurePoolThreads()
+    {
+        ThreadPool.GetMinThreads(out int worker, out int io);
+        if (worker < MinPoolThreads || io < MinPoolThreads) ThreadPool.SetMinThreads(Math.Max(worker, MinPoolThreads), Math.Max(io, MinPoolThreads));
+    }
+
     private MqttNetClient(MqttClientOptions options)
     {
         _options = options;

@@ -100,7 +100,7 @@ public static class MqttRuntime
                         State = RuntimeStatus.Types.State.Running, RigId = o.RigId, EnvId = info.EnvId, PolicyVersion = policy.Model.PolicyVersion,
                         ModelSha256 = policy.Model.ModelSha256, Episodes = (ulong)ep, Steps = (ulong)steps,
                     });
-                    var loop = new ControlLoop(plant, policy, new ControlLoopOptions { Episodes = 1, Seed = o.Seed + (ulong)ep, ProgressInterval = 0.05 }, writer);
+                    var loop = new ControlLoop(plant, policy, new ControlLoopOptions { Episodes = 1, Seed = o.Seed + (ulong)ep, ProgressInterval = 0.01 }, writer);
                     if (progress is not null) loop.Progress = p => progress(p with { Episode = ep, Episodes = o.Episodes });
                     RunSummary s = loop.Run(cancel);
                     summaries.Add(s);
