@@ -53,6 +53,8 @@ public sealed class ControlLoop
         var episodes = new List<EpisodeResult>(_options.Episodes);
         long misses = 0, totalSteps = 0;
         long policyVersion = _policy.Model.PolicyVersion;
+        // Recorded with every episode: the trainer learns from each episode against the policy that really acted.
+        var actingPolicy = new ActingPolicy(policyVersion, _policy.Model.CheckpointSha256, _policy.Model.ModelSha256);
         bool cancelled = false;
 
         double? period = PeriodSeconds;
@@ -76,7 +78,7 @@ public sealed class ControlLoop
                 ulong seed = _options.Seed + (ulong)ep;
                 _plant.Reset(seed, obs);
                 _safety.BeginEpisode(obs);
-                _log?.BeginEpisode();
+                _log?.BeginEpisode(actingPolicy);
                 double ret = 0;
                 int steps = 0;
                 EpisodeEnd end;

@@ -37,7 +37,8 @@ public sealed class TrpoPolicyStep
         _dampedFisher = DampedFisherProduct;
     }
 
-    public PolicyStepReport Update(in PolicyBatch batch)
+    /// <param name="accept">An extra condition on each trial (see <see cref="TrialCheck"/>); null: none.</param>
+    public PolicyStepReport Update(in PolicyBatch batch, TrialCheck? accept = null)
     {
         EnsureCapacity(batch.Count);
         _policy.GetParameters(_oldParameters);
@@ -49,7 +50,7 @@ public sealed class TrpoPolicyStep
         double maxStep = MaximalStepLength();
         double expectedFull = ConjugateGradient.Dot(_gradient, _direction) * maxStep;
         double entropy = _policy.MeanEntropy(_oldOutputs, batch.Count);
-        return LineSearch(batch, surrogateBefore, maxStep, expectedFull, entropy, iterations, residual);
+        return LineSearch(batch, surrogateBefore, maxStep, expectedFull, entropy, iterations, residual, accept);
     }
 
     /// <summary>L(θ_old) and g = ∇L(θ_old) = 1/N Σ ρ_i Â_i ∇ log π(a_i|s_i), ρ_i = π_old/π_b (eq. 14's sample estimate).</summary>
@@ -111,8 +112,9 @@ public sealed class TrpoPolicyStep
         return sFs > 0 && double.IsFinite(sFs) ? Math.Sqrt(2 * _options.TargetKl / sFs) : 0.0;
     }
 
-    /// <summary>Backtracks θ = θ_old + shrinkᵏ β s until mean KL ≤ δ and L(θ) > L(θ_old); otherwise restores θ_old.</summary>
-    private PolicyStepReport LineSearch(in PolicyBatch batch, double surrogateBefore, double maxStep, double expectedFull, double entropy, int cgIterations, double cgResidual)
+    /// <summary>Backtracks θ = θ_old + shrinkᵏ β s until mean KL ≤ δ and L(θ) > L(θ_old) (and <paramref name="accept"/>
+    /// holds); otherwise restores θ_old.</summary>
+    private PolicyStepReport LineSearch(in PolicyBatch batch, double surrogateBefore, double maxStep, double expectedFull, double entropy, int cgIterations, double cgResidual, TrialCheck? accept)
     {
         int n = batch.Count;
         double fraction = 1.0;
@@ -124,11 +126,13 @@ public sealed class TrpoPolicyStep
             _policy.Forward(batch.Observations, n, _newOutputs);
             lastSurrogate = batch.Surrogate(_policy, _newOutputs, _logProb);
             lastKl = _policy.MeanKl(_oldOutputs, _oldHead, _newOutputs, n);
-            if (lastKl <= _options.TargetKl && lastSurrogate > surrogateBefore && double.IsFinite(lastSurrogate))
+            if (lastKl <= _options.TargetKl && lastSurrogate > surrogateBefore && double.IsFinite(lastSurrogate)
+                && (accept is null || accept(_newOutputs.AsSpan(0, n * _policy.OutputSize), _logProb.AsSpan(0, n))))
             {
                 double newEntropy = _policy.MeanEntropy(_newOutputs, n);
                 return new PolicyStepReport(surrogateBefore, lastSurrogate, lastKl, newEntropy, expectedFull * fraction,
-                    lastSurrogate - surrogateBefore, true, k + 1, cgIterations, cgResidual, maxStep);
+                    lastSurrogate - surrogateBefore, true, k + 1, cgIterations, cgResidual, maxStep)
+                { StepLength = fraction * maxStep * Math.Sqrt(ConjugateGradient.Dot(_direction, _direction)) };
             }
             fraction *= _options.LineSearchShrink;
         }
