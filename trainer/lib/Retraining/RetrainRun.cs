@@ -35,6 +35,9 @@ public sealed class RetrainRun
 
     public event Action<RetrainReport>? Updated;
 
+    /// <summary>A rejected step with the behaviour KL at this fraction of the bound or more ends the retrain.</summary>
+    public const double ExhaustedFraction = 0.8;
+
     public RetrainResult Run(IReadOnlyList<string> stores, string outputDirectory, Func<IEnv>? simulator = null, CancellationToken cancellation = default)
     {
         FieldBatch field = FieldDataLoader.Load(stores, _checkpoint, _checkpointSha256, _options.MaxPolicyLag);
@@ -86,6 +89,12 @@ public sealed class RetrainRun
             reports.Add(report);
             Log(report, agent.TotalSteps + u);
             Updated?.Invoke(report);
+            if (!step.LineSearchSuccess && report.BehaviourKl >= ExhaustedFraction * _options.BehaviourKl)
+            {
+                // Every trial left the behaviour region: further updates would only refit the critic.
+                stopped = $"the behaviour trust region is used up (mean KL to the behaviour policy {report.BehaviourKl:G3} of --behaviour-kl {_options.BehaviourKl:G3})";
+                break;
+            }
         }
 
         if (accepted == 0)
