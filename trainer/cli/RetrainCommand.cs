@@ -22,6 +22,7 @@ internal static class RetrainCommand
         var updates = new Option<int>("--updates") { Description = "TRPO updates on the logged batch (each importance-weighted, within the trust region).", DefaultValueFactory = _ => new RetrainOptions().Updates };
         var maxLag = new Option<int>("--max-lag") { Description = "Accept episodes whose acting policy is this checkpoint or an ancestor at most N accepted updates older (0 = on-policy only).", DefaultValueFactory = _ => new RetrainOptions().MaxPolicyLag };
         var behaviourKl = new Option<double>("--behaviour-kl") { Description = "Behaviour trust region: the largest mean KL(acting policy ‖ new policy) allowed for any acting policy of the data, over the whole retrain.", DefaultValueFactory = _ => new RetrainOptions().BehaviourKl };
+        var targetKl = new Option<double?>("--target-kl") { Description = "δ of each update's own trust region (KL to the previous iterate). Default: the checkpoint's target_kl." };
         var traceClip = new Option<double>("--trace-clip") { Description = "c̄: truncation of the per-decision importance weights in the traces of advantages and value targets (Retrace / V-trace).", DefaultValueFactory = _ => new RetrainOptions().TraceClip };
         var valueClip = new Option<double>("--value-clip") { Description = "ρ̄: truncation of the importance weight on each TD error of the value targets (V-trace); at least --trace-clip.", DefaultValueFactory = _ => new RetrainOptions().ValueClip };
         var simSteps = new Option<int>("--sim-steps") { Description = "Mix this many fresh simulated steps (on the checkpoint's environment) into every update.", DefaultValueFactory = _ => 0 };
@@ -31,10 +32,10 @@ internal static class RetrainCommand
         var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime). " +
             "Exit codes: 0 a new checkpoint was written; 2 bad input or refused data (the message names the store, run, episode and step); " +
             "3 no update was accepted, so no checkpoint was written.")
-            { checkpoint, from, output, updates, maxLag, behaviourKl, traceClip, valueClip, simSteps, warmup, seed, noExport };
+            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, simSteps, warmup, seed, noExport };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() => Task.FromResult(Run(
             parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
-            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), BehaviourKl = parse.GetValue(behaviourKl),
+            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), BehaviourKl = parse.GetValue(behaviourKl), TargetKl = parse.GetValue(targetKl),
                 TraceClip = parse.GetValue(traceClip), ValueClip = parse.GetValue(valueClip), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
             !parse.GetValue(noExport), cancellation))));
         return command;

@@ -20,6 +20,9 @@ public sealed record RetrainOptions
     public double TraceClip { get; init; } = 1.0;
     /// <summary>ρ̄: the truncation of the weight on each TD error in the value targets (V-trace); at least c̄.</summary>
     public double ValueClip { get; init; } = 1.0;
+    /// <summary>δ of each update's own trust region KL(π_θ ‖ π_new) ≤ δ; null: the checkpoint's target_kl. Smaller steps
+    /// re-linearise more often inside the same behaviour region.</summary>
+    public double? TargetKl { get; init; }
     /// <summary>Fresh simulated steps mixed into every update (0 = field data only).</summary>
     public int SimSteps { get; init; }
     public ulong Seed { get; init; }
@@ -38,6 +41,7 @@ public sealed record RetrainOptions
         TrpoOptions.Require(BehaviourKl > 0 && BehaviourKl < 10, nameof(BehaviourKl), BehaviourKl, "in (0, 10), e.g. 0.05");
         TrpoOptions.Require(TraceClip > 0 && double.IsFinite(TraceClip), nameof(TraceClip), TraceClip, "> 0, e.g. 1");
         TrpoOptions.Require(ValueClip >= TraceClip && double.IsFinite(ValueClip), nameof(ValueClip), ValueClip, $">= TraceClip ({TraceClip}), e.g. 1");
+        if (TargetKl is double kl) TrpoOptions.Require(kl > 0 && kl < 1, nameof(TargetKl), kl, "in (0, 1), e.g. 0.01");
         TrpoOptions.Require(SimSteps >= 0, nameof(SimSteps), SimSteps, ">= 0");
         TrpoOptions.Require(CriticWarmupRounds >= 0 && CriticWarmupRounds <= 100, nameof(CriticWarmupRounds), CriticWarmupRounds, "between 0 and 100, e.g. 3");
         TrpoOptions.Require(MinEffectiveSampleFraction >= 0 && MinEffectiveSampleFraction < 1, nameof(MinEffectiveSampleFraction), MinEffectiveSampleFraction, "in [0, 1), e.g. 0.25");
