@@ -11,7 +11,7 @@
 # and prints a table with the share of the before→oracle gap each policy recovered, paired over the same evaluation
 # seeds. Everything lands in runs/main-job/. Settings via environment variables:
 #   TRAIN_STEPS (300000) ROUNDS (4) FIELD_EPISODES (25: 5,000 steps a round) EVAL_EPISODES (50) SEED (0)
-#   BEHAVIOUR_KL (0.5) ORACLE_STEPS (600000; 0 skips the oracle) OUT (runs/main-job)
+#   BEHAVIOUR_KL (0.2) ORACLE_STEPS (600000; 0 skips the oracle) OUT (runs/main-job)
 #   PERTURB ("pendulum.mass=1.4 motor.torque_constant=0.08 delay_steps=1": 40 % heavier, a 20 % weaker motor and one
 #   period of actuation delay — a plant the simulation-trained policy clearly struggles on, so there is room to learn)
 set -euo pipefail
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 TRAIN_STEPS=${TRAIN_STEPS:-300000}
 ROUNDS=${ROUNDS:-4}
 FIELD_EPISODES=${FIELD_EPISODES:-25}
-BEHAVIOUR_KL=${BEHAVIOUR_KL:-0.5}
+BEHAVIOUR_KL=${BEHAVIOUR_KL:-0.2}
 ORACLE_STEPS=${ORACLE_STEPS:-600000}
 EVAL_EPISODES=${EVAL_EPISODES:-50}
 SEED=${SEED:-0}

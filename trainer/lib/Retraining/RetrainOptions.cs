@@ -14,7 +14,7 @@ public sealed record RetrainOptions
     public int MaxPolicyLag { get; init; } = 30;
     /// <summary>The behaviour trust region: the largest mean KL(μ ‖ π_new) allowed between any logged episode's
     /// acting policy μ and the retrained policy, over all updates of the retrain together.</summary>
-    public double BehaviourKl { get; init; } = 0.05;
+    public double BehaviourKl { get; init; } = 0.2;
     /// <summary>c̄: the truncation of the per-decision importance weights in the traces of the advantages and value
     /// targets (Retrace / V-trace). 1 keeps on-policy data exactly GAE.</summary>
     public double TraceClip { get; init; } = 1.0;
@@ -38,7 +38,7 @@ public sealed record RetrainOptions
     {
         TrpoOptions.Require(Updates >= 1 && Updates <= 10_000, nameof(Updates), Updates, "between 1 and 10000, e.g. 10");
         TrpoOptions.Require(MaxPolicyLag >= 0, nameof(MaxPolicyLag), MaxPolicyLag, ">= 0, e.g. 30");
-        TrpoOptions.Require(BehaviourKl > 0 && BehaviourKl < 10, nameof(BehaviourKl), BehaviourKl, "in (0, 10), e.g. 0.05");
+        TrpoOptions.Require(BehaviourKl > 0 && BehaviourKl < 10, nameof(BehaviourKl), BehaviourKl, "in (0, 10), e.g. 0.2");
         TrpoOptions.Require(TraceClip > 0 && double.IsFinite(TraceClip), nameof(TraceClip), TraceClip, "> 0, e.g. 1");
         TrpoOptions.Require(ValueClip >= TraceClip && double.IsFinite(ValueClip), nameof(ValueClip), ValueClip, $">= TraceClip ({TraceClip}), e.g. 1");
         if (TargetKl is double kl) TrpoOptions.Require(kl > 0 && kl < 1, nameof(TargetKl), kl, "in (0, 1), e.g. 0.01");
