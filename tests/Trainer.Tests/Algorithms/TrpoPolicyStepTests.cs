@@ -52,8 +52,10 @@ public sealed class TrpoPolicyStepTests
 
         // The trials really move the policy (each one is seen with other outputs than θ_old's), and all are refused.
         var trialDistances = new List<double>();
-        TrialCheck refuseAll = (outputs, _) =>
+        var outputs = new float[b * policy.OutputSize];
+        TrialCheck refuseAll = () =>
         {
+            policy.Forward(obs, b, outputs); // the trial θ is in the host policy during the call
             double d = 0;
             for (int i = 0; i < oldOutputs.Length; i++) d = Math.Max(d, Math.Abs(outputs[i] - oldOutputs[i]));
             trialDistances.Add(d);
@@ -92,7 +94,7 @@ public sealed class TrpoPolicyStepTests
         policy.GetParameters(old);
         PolicyStepReport report = new TrpoPolicyStep(policy, options).Update(new PolicyBatch(obs, actions, behaviour, advantages, b));
         Assert.True(report.LineSearchSuccess);
-        Assert.Equal(betaSub, report.MaxStep, 9);
+        Assert.Equal(betaSub, report.MaxStep, 6);
         var theta = new float[policy.ParameterCount];
         policy.GetParameters(theta);
         double fraction = Math.Pow(options.LineSearchShrink, report.LineSearchSteps - 1);
@@ -104,9 +106,16 @@ public sealed class TrpoPolicyStepTests
             worstFull = Math.Max(worstFull, Math.Abs(step - fraction * betaSub * expectedFull[i]));
             norm = Math.Max(norm, Math.Abs(step));
         }
-        Assert.True(worstSub <= 1e-6 * Math.Max(1, norm), $"step differs from the subsampled-Fisher prediction by {worstSub}");
-        Assert.True(worstFull > 100 * Math.Max(worstSub, 1e-9), $"the full-Fisher prediction is as close ({worstFull}): the test cannot tell them apart");
+        Assert.True(worstSub <= 1e-5 * Math.Max(1, norm), $"step differs from the subsampled-Fisher prediction by {worstSub}");
+        Assert.True(worstFull > 100 * Math.Max(worstSub, 1e-7), $"the full-Fisher prediction is as close ({worstFull} vs {worstSub}): the test cannot tell them apart");
         Assert.Equal(fraction * betaSub * Math.Sqrt(expectedSub.Sum(x => (double)x * x)), report.StepLength, 6);
+    }
+
+    private static double Dot(float[] a, float[] b)
+    {
+        double s = 0;
+        for (int i = 0; i < a.Length; i++) s += (double)a[i] * b[i];
+        return s;
     }
 
     /// <summary>s (the CG direction) for a Fisher over every <paramref name="subsampleStride"/>-th row; β out.</summary>
@@ -126,17 +135,28 @@ public sealed class TrpoPolicyStepTests
         for (int r = 0; r < rows; r++) obs.AsSpan(r * subsampleStride * d, d).CopyTo(sub.AsSpan(r * d, d));
         var subOutputs = new float[rows * policy.OutputSize];
         policy.Forward(sub, rows, subOutputs);
-        LinearOperator damped = (v, result) =>
+        void Damped(float[] v, float[] result)
         {
             policy.FisherVectorProduct(subOutputs, rows, v, result);
             for (int i = 0; i < result.Length; i++) result[i] += (float)o.CgDamping * v[i];
-        };
-        var s = new float[n];
-        ConjugateGradient.Solve(damped, g, s, o.CgIterations, o.CgResidualTolerance, new float[3 * n]);
+        }
+        // Plain conjugate gradient from x = 0 (appendix C), written out here rather than taken from the trainer.
+        var x = new float[n];
+        float[] res = (float[])g.Clone(), p = (float[])g.Clone(), ap = new float[n];
+        double rr = Dot(res, res);
+        for (int k = 0; k < o.CgIterations && rr > o.CgResidualTolerance; k++)
+        {
+            Damped(p, ap);
+            double alpha = rr / Dot(p, ap);
+            for (int i = 0; i < n; i++) { x[i] += (float)(alpha * p[i]); res[i] -= (float)(alpha * ap[i]); }
+            double rrNew = Dot(res, res);
+            for (int i = 0; i < n; i++) p[i] = (float)(res[i] + rrNew / rr * p[i]);
+            rr = rrNew;
+        }
         var fs = new float[n];
-        damped(s, fs);
-        beta = Math.Sqrt(2 * o.TargetKl / ConjugateGradient.Dot(s, fs));
-        return s;
+        Damped(x, fs);
+        beta = Math.Sqrt(2 * o.TargetKl / Dot(x, fs));
+        return x;
     }
 
     [Fact]

@@ -43,7 +43,7 @@ public sealed class RetrainRun
         FieldBatch field = FieldDataLoader.Load(stores, _checkpoint, _checkpointSha256, _options.MaxPolicyLag);
         Agent agent = Agent.FromCheckpoint(_checkpoint);
         TrpoOptions trpo = _options.TargetKl is double kl ? agent.Options.Trpo with { TargetKl = kl } : agent.Options.Trpo;
-        var policyStep = new TrpoPolicyStep(agent.Policy, trpo);
+        using var policyStep = new TrpoPolicyStep(agent.Policy, trpo);
         var shuffle = new Random(unchecked((int)_options.Seed) ^ 0x5EED);
         using SimulatedMix? sim = _options.SimSteps > 0 && simulator is not null ? new SimulatedMix(agent, simulator, _options.SimSteps, _options.Seed) : null;
 
@@ -52,9 +52,12 @@ public sealed class RetrainRun
         field.AdoptCheckpointLogProbs(current.LogProb);
         current.Evaluate();
         var region = new BehaviourTrustRegion(agent.Policy, field, _options.BehaviourKl);
-        // The trial's outputs cover the merged batch; the field's rows come first.
-        TrialCheck withinBehaviourRegion = (outputs, logProb) =>
-            region.Allows(outputs[..(field.Count * agent.Policy.OutputSize)], logProb[..field.Count]);
+        // Called with the trial θ in the agent's policy: evaluates it on the field steps.
+        TrialCheck withinBehaviourRegion = () =>
+        {
+            current.Evaluate();
+            return region.Allows(current.Outputs, current.LogProb);
+        };
 
         WarmUpCritic(agent, field, trpo, current, shuffle);
         var reports = new List<RetrainReport>();
