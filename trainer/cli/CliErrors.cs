@@ -7,6 +7,8 @@ namespace TrpoEdge.Trainer.Cli;
 internal static class CliErrors
 {
     public const int BadInput = 2;
+    /// <summary>Stopped by Ctrl-C or SIGTERM after saving (128 + SIGINT, the shell's convention).</summary>
+    public const int Interrupted = 130;
 
     public static async Task<int> Guard(Func<Task<int>> body)
     {

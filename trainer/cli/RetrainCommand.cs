@@ -22,10 +22,14 @@ internal static class RetrainCommand
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
         var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, warmup, seed, noExport };
-        command.SetAction((parse, cancellation) => CliErrors.Guard(() => Task.FromResult(Run(
-            parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
-            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
-            !parse.GetValue(noExport), cancellation))));
+        command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
+        {
+            using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
+            return Task.FromResult(Run(
+                parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
+                new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
+                !parse.GetValue(noExport), interrupt.Token));
+        }));
         return command;
     }
 
@@ -53,6 +57,8 @@ internal static class RetrainCommand
         table.AddRow("checkpoint", Markup.Escape($"{result.CheckpointPath} (sha256 {result.CheckpointSha256[..12]}…, parent {sha[..12]}…)"));
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
         AnsiConsole.Write(table);
-        return 0;
+        if (!cancellation.IsCancellationRequested) return 0;
+        Console.Error.WriteLine($"interrupted after {result.UpdatesTaken} update(s): checkpoint saved to {result.CheckpointPath}");
+        return CliErrors.Interrupted;
     }
 }

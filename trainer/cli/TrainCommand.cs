@@ -36,7 +36,7 @@ internal static class TrainCommand
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
         var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport,
             sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta };
-        command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
+        command.SetAction((parse, cancellation) => CliErrors.Guard(async () =>
         {
             // The variant flags are config keys applied after --set, so flags and files go through one reader.
             string[] overrides = [.. parse.GetValue(set) ?? [], .. VariantOverrides(
@@ -47,7 +47,8 @@ internal static class TrainCommand
             TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), overrides,
                 parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
             string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(EnvRegistry.Make(options.EnvId).Id)}-seed{options.Seed}");
-            return Run(options, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
+            using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
+            return await Run(options, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), interrupt.Token);
         }));
         return command;
     }
@@ -119,7 +120,9 @@ internal static class TrainCommand
             PolicyExporter.Export(result.CheckpointPath, onnx);
         }
         PrintSummary(result, threshold, runDir, onnx);
-        return result.Cancelled ? 130 : 0;
+        if (!result.Cancelled) return 0;
+        Console.Error.WriteLine($"interrupted at step {result.TotalSteps:N0}: checkpoint saved to {result.CheckpointPath}; continue with --resume {result.CheckpointPath}");
+        return CliErrors.Interrupted;
     }
 
     private static void WriteLearningCurve(MetricsLogger metrics, string runDir, string envId, double? threshold)
@@ -139,7 +142,7 @@ internal static class TrainCommand
         table.AddRow("status", r.Cancelled ? "[yellow]cancelled (checkpoint saved)[/]" : "[green]finished[/]");
         table.AddRow("environment steps", $"{r.TotalSteps:N0} in {r.Updates} updates");
         table.AddRow("wall time", $"{r.Elapsed.TotalSeconds:F1} s ({r.TotalSteps / Math.Max(1e-9, r.Elapsed.TotalSeconds):N0} steps/s incl. evaluation)");
-        table.AddRow($"deterministic return ({r.FinalEpisodes} episodes)", $"{r.FinalReturnMean:F1} ± {r.FinalReturnStd:F1}");
+        if (r.FinalEpisodes > 0) table.AddRow($"deterministic return ({r.FinalEpisodes} episodes)", $"{r.FinalReturnMean:F1} ± {r.FinalReturnStd:F1}");
         if (threshold is { } t)
             table.AddRow($"first reached {t}", r.StepsWhenThresholdCrossed is { } s ? $"at {s:N0} steps" : "[yellow]not reached[/]");
         table.AddRow("checkpoint", Markup.Escape($"{r.CheckpointPath} (sha256 {r.CheckpointSha256[..12]}…)"));

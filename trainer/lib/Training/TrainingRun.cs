@@ -109,6 +109,8 @@ public sealed class TrainingRun
         }
 
         (string path, string sha) = Save(buffer, penalty);
+        // An interrupted run is saved and left: the user asked to stop, and the final evaluation can take seconds.
+        if (cancelled) return new TrainingResult(path, sha, _agent.TotalSteps, update, double.NaN, double.NaN, 0, crossed, cancelled, clock.Elapsed);
         var final = evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o));
         var (mean, std) = Statistics.MeanStd(final);
         if (ReportThreshold is { } t && crossed is null && mean >= t) crossed = _agent.TotalSteps;
@@ -116,7 +118,9 @@ public sealed class TrainingRun
         return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed);
     }
 
-    /// <summary>Evaluation episodes use seeds disjoint from training's (which start at the run seed).</summary>
+    /// <summary>Evaluation episodes use seeds disjoint from training's (which start at the run seed): episode i of an
+    /// evaluation during training starts from reset(seed + 1,000,000 + i). `trainer eval --seed S` starts from S, so
+    /// it reproduces the training summary's figure only with --seed (run seed + 1,000,000).</summary>
     public static ulong EvalSeed(TrainingOptions o) => o.Seed + 1_000_000UL;
 
     private (string Path, string Sha) Save(RolloutBuffer buffer, KlPenaltyStep? penalty)
