@@ -32,7 +32,10 @@ public sealed class ExportCommand
     {
         Console = console;
         Error = error;
-        _root = new RootCommand("Export a TrpoEdge policy checkpoint as an ONNX model (opset 17) for the runtime.");
+        _root = new RootCommand("Export a TrpoEdge policy checkpoint as an ONNX model (opset 17) for the runtime. "
+            + "Two more commands, each with its own --help: `exporter keygen --out NAME` makes an ECDSA P-256 signing key pair; "
+            + "`exporter publish --mqtt URL --key KEY.pem MODEL.onnx` publishes a signed, retained policy that runtimes started with "
+            + "--follow-policy pick up. " + Core.Cli.ExitCodeTable.HelpText);
         _root.Options.Add(_onnx);
         _root.Options.Add(_checkpoint);
         _root.Options.Add(_verify);

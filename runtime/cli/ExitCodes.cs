@@ -17,7 +17,6 @@ public static class ExitCodes
     /// <summary>Stopped by Ctrl-C / SIGTERM (128 + SIGINT, the shell convention); the actuator was zeroed.</summary>
     public const int Cancelled = 130;
 
-    public const string HelpText =
-        "Exit codes: 0 ok; 1 unexpected failure; 2 bad arguments or input; 3 the model does not fit the plant; "
-        + "4 a safety fault or limit stopped an episode; 5 ONNX Runtime could not load or run the model; 130 stopped by Ctrl-C.";
+    /// <summary>The table shared by every program (these codes are its runtime rows).</summary>
+    public const string HelpText = Core.Cli.ExitCodeTable.HelpText;
 }

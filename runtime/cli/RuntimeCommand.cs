@@ -2,6 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Spectre.Console;
+using TrpoEdge.Core.Cli;
+using TrpoEdge.Core.Contracts;
+using TrpoEdge.Core.Files;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Runtime.Control;
 using TrpoEdge.Runtime.OnnxRuntime;
@@ -12,8 +15,8 @@ namespace TrpoEdge.Runtime.Cli;
 
 /// <summary><c>runtime --model policy.onnx --sim ENV [--rig FILE] [--perturb KEY=VALUE ...] [--episodes N]
 /// [--explore] [--seed N] [--log field.db] [--rate HZ] [--randomize]</c>. The plant is chosen by one of the
-/// plant options; <c>--sim</c> today, <c>--port</c> (serial rig) and <c>--mqtt</c> (networked rig) join it as
-/// further <see cref="IPlant"/> implementations without touching the loop.</summary>
+/// plant options — <c>--sim</c>/<c>--rig</c> (simulated), <c>--port</c> (a serial rig) or <c>--mqtt</c> (a networked
+/// rig) — each an <see cref="IPlant"/> behind the same control loop.</summary>
 public sealed class RuntimeCommand
 {
     private readonly RootCommand _root;
@@ -73,7 +76,26 @@ public sealed class RuntimeCommand
             Error.WriteLine("Usage: runtime --model policy.onnx --sim Pendulum-v1 [--episodes N] [--explore] [--seed N] [--log field.db] [--rate HZ]  (--help for more)");
             return ExitCodes.BadInput;
         }
-        return parsed.Invoke();
+        try
+        {
+            // The library's handler would print a stack trace and exit 1 for a damaged file; the codes are ours.
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            Error.WriteLine($"runtime: ONNX Runtime: {ErrorText.OneLine(e)}");
+            return ExitCodes.OnnxRuntimeError;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException
+                                      or InvalidDataException or NotSupportedException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            return Bad(ErrorText.OneLine(e));
+        }
+        catch (Exception e)
+        {
+            Error.WriteLine($"runtime: unexpected error (a bug; please report it with this trace): {e}");
+            return ExitCodes.Failure;
+        }
     }
 
     private int Execute(ParseResult parsed)
@@ -91,6 +113,10 @@ public sealed class RuntimeCommand
         int threads = parsed.GetValue(_threads);
         bool allowOtherEnv = parsed.GetValue(_allowOtherEnv);
 
+        if (threads < 0) return Bad($"--threads {threads}: give 0 (ONNX Runtime chooses) or a positive number of threads.");
+        ModelFile.Check(modelPath); // before any loader reads it whole
+        if (logPath is not null) FilePaths.EnsureNotAnInput("--log", logPath, ("--model", modelPath), ("--rig", rig), ("--summary-json", parsed.GetValue(_summaryJson)));
+        if (parsed.GetValue(_summaryJson) is { } json) FilePaths.EnsureNotAnInput("--summary-json", json, ("--model", modelPath), ("--rig", rig));
         if (parsed.GetValue(MqttMode.Mqtt) is { } mqtt) return MqttMode.Execute(parsed, mqtt, modelPath, rig, episodes, explore, seed, logPath, threads, Console, Error);
         string? port = parsed.GetValue(_port);
         if (sim is null && rig is null && port is null)
@@ -133,9 +159,9 @@ public sealed class RuntimeCommand
                 Session = new SessionOptions { IntraOpThreads = threads },
             });
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
         {
-            return Bad(e.Message);
+            return Bad(ErrorText.OneLine(e)); // a missing, empty, oversized or unparseable model file
         }
         catch (PolicyContractException e)
         {
@@ -166,9 +192,10 @@ public sealed class RuntimeCommand
                         $"{(explore ? "explore" : "deterministic")} seed={seed}", rate is double hz ? 1.0 / hz : null));
                 }
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException
+                                          or InvalidDataException or Microsoft.Data.Sqlite.SqliteException)
             {
-                return Bad($"cannot open the trajectory store {logPath}: {e.Message}");
+                return Bad($"cannot open the trajectory store {logPath}: {ErrorText.OneLine(e)}");
             }
 
             using var cts = new CancellationTokenSource();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Core.Files;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Retraining;
@@ -21,24 +22,60 @@ internal static class RetrainCommand
         var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
-        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, warmup, seed, noExport };
+        var force = new Option<bool>("--force") { Description = "Replace a checkpoint already in --out (never the one given to --checkpoint)." };
+        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, warmup, seed, noExport, force };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
         {
             using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
             return Task.FromResult(Run(
                 parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
                 new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
-                !parse.GetValue(noExport), interrupt.Token));
+                !parse.GetValue(noExport), parse.GetValue(force), interrupt.Token));
         }));
         return command;
     }
 
-    private static int Run(string checkpointPath, string[] stores, string? output, RetrainOptions options, bool export, CancellationToken cancellation)
+    /// <summary>Everything about the output that can be known before training: it is a folder we can write to, and
+    /// nothing written there replaces an input (the checkpoint being improved, a store) or, without --force, an
+    /// earlier result. Checked first, so a bad --out fails in a second rather than after the updates.</summary>
+    private static void CheckOutput(string outDir, string checkpointPath, string[] stores, bool export, bool force)
     {
-        if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"Checkpoint {checkpointPath} does not exist.", checkpointPath);
+        if (File.Exists(outDir)) throw new ArgumentException($"--out {outDir} is a file, not a folder; give a folder for the new checkpoint.");
+        string newCheckpoint = Path.Combine(outDir, "ckpt.safetensors"), model = Path.Combine(outDir, "policy.onnx");
+        var inputs = new List<(string Option, string Path)> { ("--checkpoint", checkpointPath) };
+        inputs.AddRange(stores.Select(s => ("--from", s)));
+        foreach ((string option, string input) in inputs)
+        {
+            foreach (string written in export ? [newCheckpoint, model] : new[] { newCheckpoint })
+            {
+                if (FilePaths.Same(written, input))
+                    throw new ArgumentException($"--out {outDir} would write {Path.GetFileName(written)} over {option} {input}, destroying the input; choose another --out (the default is a 'retrained' folder beside the checkpoint).");
+            }
+        }
+        if (!force && File.Exists(newCheckpoint))
+            throw new ArgumentException($"--out {outDir} already holds a checkpoint ({newCheckpoint}); choose another --out, or pass --force to replace it.");
+        try
+        {
+            Directory.CreateDirectory(outDir);
+            string probe = Path.Combine(outDir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--out {outDir} cannot be written ({e.Message}); choose a folder you can write to.");
+        }
+    }
+
+    private static int Run(string checkpointPath, string[] stores, string? output, RetrainOptions options, bool export, bool force, CancellationToken cancellation)
+    {
+        if (Directory.Exists(checkpointPath))
+            throw new ArgumentException($"--checkpoint {checkpointPath} is a folder; give the checkpoint file inside it, e.g. {Path.Combine(checkpointPath, "ckpt.safetensors")}.");
+        if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"--checkpoint {checkpointPath} does not exist; give the ckpt.safetensors that trainer train or retrain wrote.", checkpointPath);
+        string outDir = output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, "retrained");
+        CheckOutput(outDir, checkpointPath, stores, export, force);
         PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(checkpointPath);
         string sha = PolicyCheckpoint.Sha256Of(checkpointPath);
-        string outDir = output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, "retrained");
         var run = new RetrainRun(checkpoint, sha, options);
         run.Updated += r => Console.WriteLine(
             $"update {r.Update,3}: {(r.Policy.LineSearchSuccess ? "accepted" : "rejected")} kl {r.Policy.Kl:F4} surrogate {r.Policy.SurrogateBefore:F4}→{r.Policy.SurrogateAfter:F4} " +

@@ -26,6 +26,7 @@ internal static class TrainCommand
         var set = new Option<string[]>("--set") { Description = "Override a config setting, e.g. --set gamma=0.9 --set target_kl=0.02 (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
         var threshold = new Option<double?>("--threshold") { Description = "Report the step at which the deterministic evaluation first reaches this return (default: the environment's usual threshold)." };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the final checkpoint." };
+        var force = new Option<bool>("--force") { Description = "Start over in an --out folder that already holds files (its checkpoint, model and metrics are replaced). Without it an existing, non-empty run folder is refused unless --resume is given." };
         var sampling = new Option<string?>("--sampling") { Description = "single_path (default) or vine: branch rollouts from saved simulator states (Schulman et al. 2015, §5.2)." };
         var vineStates = new Option<int?>("--vine-states") { Description = "Vine: N, trunk states per update that branches start from." };
         var vineActions = new Option<int?>("--vine-actions") { Description = "Vine: K, actions per state for Box actions (Discrete ones branch on every action)." };
@@ -34,7 +35,7 @@ internal static class TrainCommand
         var penaltyEpochs = new Option<int?>("--penalty-epochs") { Description = "Penalty: passes over each batch." };
         var penaltyLr = new Option<double?>("--penalty-lr") { Description = "Penalty: the policy's Adam learning rate." };
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
-        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport,
+        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, force, set, threshold, noExport,
             sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta };
         command.SetAction((parse, cancellation) => CliErrors.Guard(async () =>
         {
@@ -47,6 +48,7 @@ internal static class TrainCommand
             TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), overrides,
                 parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
             string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(EnvRegistry.Make(options.EnvId).Id)}-seed{options.Seed}");
+            CheckRunFolder(runDir, parse.GetValue(resume), parse.GetValue(force));
             using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
             return await Run(options, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), interrupt.Token);
         }));
@@ -68,6 +70,20 @@ internal static class TrainCommand
         if (nEnvs is { } n) options = options with { NumEnvs = n };
         options.Validate();
         return options;
+    }
+
+    /// <summary>A run folder is never reused by accident: it may be new or empty; one that holds files needs
+    /// --resume (continue a run) or --force (start over, replacing its files). A file is never a run folder.</summary>
+    internal static void CheckRunFolder(string runDir, string? resume, bool force)
+    {
+        if (File.Exists(runDir))
+            throw new ArgumentException($"--out {runDir} is a file, not a folder; give a folder for the run (it is created if missing).");
+        if (resume is not null && Directory.Exists(resume))
+            throw new ArgumentException($"--resume {resume} is a folder; give the checkpoint file inside it, e.g. {Path.Combine(resume, "ckpt.safetensors")}.");
+        if (!Directory.Exists(runDir) || !Directory.EnumerateFileSystemEntries(runDir).Any() || force || resume is not null) return;
+        string checkpoint = Path.Combine(runDir, "ckpt.safetensors");
+        throw new ArgumentException($"--out {runDir} already holds a run{(File.Exists(checkpoint) ? $" ({checkpoint})" : "")}: "
+            + $"pass --resume {checkpoint} to continue it, --force to start over and replace its files, or choose another --out.");
     }
 
     private static IEnumerable<string> VariantOverrides(params (string Key, string? Value)[] flags) =>

@@ -34,8 +34,7 @@ public sealed class PolicySession : IPolicySession
 
     public static PolicySession Open(string modelPath, PlantDescription plant, PolicySessionOptions? options = null)
     {
-        if (!File.Exists(modelPath)) throw new FileNotFoundException($"Model file not found: {Path.GetFullPath(modelPath)}", modelPath);
-        return Open(File.ReadAllBytes(modelPath), plant, options, Path.GetFileName(modelPath));
+        return Open(Core.Contracts.ModelFile.Read(modelPath), plant, options, Path.GetFileName(modelPath));
     }
 
     public static PolicySession Open(byte[] model, PlantDescription plant, PolicySessionOptions? options = null, string modelName = "(bytes)")
