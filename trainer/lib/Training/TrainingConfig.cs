@@ -47,18 +47,26 @@ public static class TrainingConfig
         {
             throw new FormatException($"{path}:{e.Start.Line}: not valid YAML: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's own state errors on some malformed input (found by feeding random bytes).
+            throw new FormatException($"{path}: not valid YAML ({e.Message}).");
+        }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
             throw new FormatException($"{path}: expected a map from environment id to settings, e.g. \"{envId}:\" followed by indented keys.");
         YamlMappingNode? section = null;
         foreach (var (key, value) in root.Children)
-            if (((YamlScalarNode)key).Value == envId) section = value as YamlMappingNode;
+            if (Name(key, path) == envId) section = value as YamlMappingNode;
         if (section is null)
         {
-            string ids = string.Join(", ", root.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+            string ids = string.Join(", ", root.Children.Keys.Select(k => Name(k, path)));
             throw new FormatException($"{path} has no section for {envId}; it has: {ids}.");
         }
         return Apply(section, baseline with { EnvId = envId }, path);
     }
+
+    private static string? Name(YamlNode key, string path) => key is YamlScalarNode scalar ? scalar.Value
+        : throw new FormatException($"{path}:{key.Start.Line}: a key must be a plain name (an environment id or a setting), not a {key.NodeType.ToString().ToLowerInvariant()}.");
 
     private static TrainingOptions Apply(YamlMappingNode section, TrainingOptions o, string path)
     {
@@ -67,7 +75,7 @@ public static class TrainingConfig
         KlPenaltyOptions penalty = o.Penalty;
         foreach (var (keyNode, valueNode) in section.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
+            string key = Name(keyNode, path) ?? "";
             string where = $"{path}:{keyNode.Start.Line}: {key}";
             switch (key)
             {
