@@ -91,6 +91,14 @@ public sealed class ControlLoop
                         long started = Stopwatch.GetTimestamp();
                         jitter.Record((long)((started - deadline) * nsPerTick));
                     }
+                    if (steps == 0 && !_safety.ObservationIsFinite(obs))
+                    {
+                        _plant.Stop();
+                        end = EpisodeEnd.Fault;
+                        detail = $"the plant's first observation is unusable ({Describe(obs)}); the policy was not run and the actuator was zeroed";
+                        _log?.EndEpisode(false, true, obs);
+                        break;
+                    }
                     long t0 = Stopwatch.GetTimestamp();
                     double logProb = _policy.Act(obs, action);
                     long t1 = Stopwatch.GetTimestamp();
@@ -106,6 +114,16 @@ public sealed class ControlLoop
                     }
 
                     TrpoEdge.Sim.StepResult r = _plant.Step(safe, next);
+                    if (!_safety.ObservationIsFinite(next))
+                    {
+                        // Faulted before the policy sees it. The step is not logged: its next observation is unusable,
+                        // so the logged episode ends (truncated) at the last good observation, which retraining can use.
+                        _plant.Stop();
+                        end = EpisodeEnd.Fault;
+                        detail = $"the plant reported an unusable observation ({Describe(next)}) after step {steps}; the policy was not run, the actuator was zeroed and the episode ended";
+                        _log?.EndEpisode(false, true, obs);
+                        break;
+                    }
                     _log?.Append(new StepRecord(obs, action, r.Reward, logProb, policyVersion,
                         startUnixNs + (long)((t0 - startTicks) * nsPerTick)));
                     ret += r.Reward;

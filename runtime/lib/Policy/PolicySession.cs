@@ -78,6 +78,8 @@ public sealed class PolicySession : IPolicySession
         if (action.Length != flat)
             throw new ArgumentException($"Action span has {action.Length} values; the policy writes {flat}.", nameof(action));
 
+        // A NaN observation must not reach the network: a discrete head's ArgMax would turn it into action 0.
+        if (!AllFinite(observation)) return Poison(action);
         observation.CopyTo(_runner.Observations);
         _runner.Run();
 
