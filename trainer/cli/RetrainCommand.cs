@@ -22,15 +22,16 @@ internal static class RetrainCommand
         var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
+        var summaryJson = SummaryJson.CreateOption();
         var force = new Option<bool>("--force") { Description = "Replace a checkpoint already in --out (never the one given to --checkpoint)." };
-        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, warmup, seed, noExport, force };
+        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, warmup, seed, noExport, force, summaryJson };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
         {
             using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
             return Task.FromResult(Run(
                 parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
                 new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
-                !parse.GetValue(noExport), parse.GetValue(force), interrupt.Token));
+                !parse.GetValue(noExport), parse.GetValue(force), parse.GetValue(summaryJson), interrupt.Token));
         }));
         return command;
     }
@@ -67,8 +68,9 @@ internal static class RetrainCommand
         }
     }
 
-    private static int Run(string checkpointPath, string[] stores, string? output, RetrainOptions options, bool export, bool force, CancellationToken cancellation)
+    private static int Run(string checkpointPath, string[] stores, string? output, RetrainOptions options, bool export, bool force, string? summaryJson, CancellationToken cancellation)
     {
+        if (summaryJson is not null) FilePaths.EnsureNotAnInput("--summary-json", summaryJson, [("--checkpoint", checkpointPath), .. stores.Select(s => ("--from", (string?)s))]);
         if (Directory.Exists(checkpointPath))
             throw new ArgumentException($"--checkpoint {checkpointPath} is a folder; give the checkpoint file inside it, e.g. {Path.Combine(checkpointPath, "ckpt.safetensors")}.");
         if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"--checkpoint {checkpointPath} does not exist; give the ckpt.safetensors that trainer train or retrain wrote.", checkpointPath);
@@ -94,6 +96,22 @@ internal static class RetrainCommand
         table.AddRow("checkpoint", Markup.Escape($"{result.CheckpointPath} (sha256 {result.CheckpointSha256[..12]}…, parent {sha[..12]}…)"));
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
         AnsiConsole.Write(table);
+        SummaryJson.Write(summaryJson, new Dictionary<string, object?>
+        {
+            ["status"] = cancellation.IsCancellationRequested ? "interrupted" : "finished",
+            ["field_episodes"] = result.FieldEpisodes,
+            ["field_steps"] = result.FieldSteps,
+            ["stores"] = stores,
+            ["updates_taken"] = result.UpdatesTaken,
+            ["updates_accepted"] = result.UpdatesAccepted,
+            ["stopped_because"] = result.StoppedBecause,
+            ["parent_policy_version"] = result.ParentVersion,
+            ["policy_version"] = result.PolicyVersion,
+            ["parent_sha256"] = sha,
+            ["checkpoint"] = result.CheckpointPath,
+            ["checkpoint_sha256"] = result.CheckpointSha256,
+            ["model"] = onnx,
+        });
         if (!cancellation.IsCancellationRequested) return 0;
         Console.Error.WriteLine($"interrupted after {result.UpdatesTaken} update(s): checkpoint saved to {result.CheckpointPath}");
         return CliErrors.Interrupted;
