@@ -27,6 +27,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 step "Building (Release)"
 for program in trainer exporter runtime; do dotnet build "$program/cli" -c Release -v q -clp:ErrorsOnly --nologo; done
+dotnet build hardware/emulator -c Release -v q -clp:ErrorsOnly --nologo # rig-emulator, for `runtime --port` against a virtual rig
 bin() { echo "dotnet $1/cli/bin/Release/net10.0/$1.dll"; }
 TRAINER=$(bin trainer); EXPORTER=$(bin exporter); RUNTIME=$(bin runtime)
 rm -rf "$OUT"; mkdir -p "$OUT"

@@ -26,5 +26,6 @@ public static class ExitCodeTable
         + "2 bad arguments or input (unknown option, missing/damaged/refused file, output would overwrite an input or an existing run); "
         + "3 refused by the other side (runtime: model does not fit the plant; MQTT: broker unreachable or refusing); "
         + "4 runtime: a safety fault or limit stopped an episode; 5 ONNX Runtime could not load or run the model; "
-        + "130 stopped by Ctrl-C or SIGTERM (after saving or zeroing the actuator).";
+        + "130 stopped by Ctrl-C or SIGTERM after saving (trainer train/retrain) or zeroing the actuator (runtime); "
+        + "rig-emulator and trainer collect run until stopped and then exit 0.";
 }
