@@ -18,6 +18,9 @@ public static class ExitCodeTable
     public const int SafetyStop = 4;
     /// <summary>ONNX Runtime could not be loaded or could not run the model.</summary>
     public const int OnnxRuntimeError = 5;
+    /// <summary>--device asked for an accelerator this build or machine cannot give (the message names what is
+    /// missing); nothing ran on it. The default device, cpu, never exits with this.</summary>
+    public const int DeviceUnavailable = 6;
     /// <summary>Stopped by Ctrl-C or SIGTERM after cleaning up (128 + SIGINT, the shell's convention).</summary>
     public const int Interrupted = 130;
 
@@ -26,6 +29,7 @@ public static class ExitCodeTable
         + "2 bad arguments or input (unknown option, missing/damaged/refused file, output would overwrite an input or an existing run); "
         + "3 refused by the other side (runtime: model does not fit the plant; MQTT: broker unreachable or refusing); "
         + "4 runtime: a safety fault or limit stopped an episode; 5 ONNX Runtime could not load or run the model; "
+        + "6 the --device asked for is not available here (CUDA libraries or a GPU build missing); "
         + "130 stopped by Ctrl-C or SIGTERM after saving (trainer train/retrain) or zeroing the actuator (runtime); "
         + "rig-emulator and trainer collect run until stopped and then exit 0.";
 }

@@ -14,6 +14,9 @@ public static class ExitCodes
     public const int SafetyStop = 4;
     /// <summary>ONNX Runtime could not be loaded or rejected the model.</summary>
     public const int OnnxRuntimeError = 5;
+    /// <summary>--device asked for CUDA and this build or machine cannot give it (the message names what is missing);
+    /// nothing ran. The default device, cpu, never exits with this.</summary>
+    public const int DeviceUnavailable = 6;
     /// <summary>Stopped by Ctrl-C / SIGTERM (128 + SIGINT, the shell convention); the actuator was zeroed.</summary>
     public const int Cancelled = 130;
 

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Core.Contracts;
 using TrpoEdge.Core.Trajectories;
-using TrpoEdge.Runtime.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using TrpoEdge.Runtime.Policy;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Training;
