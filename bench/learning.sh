@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Learning acceptance (issue 3): trains each environment with its shipped config for several seeds through the
+# Learning acceptance: trains each environment with its shipped config for several seeds through the
 # real `trainer train` CLI and prints, per run, the step at which the deterministic evaluation (confirmed over 100
 # episodes) first reached the threshold and the final 100-episode return. Long: minutes per environment.
 #   bash bench/learning.sh [ENV ...]      default: Pendulum-v1 CartPole-v1 Acrobot-v1 MountainCarContinuous-v0

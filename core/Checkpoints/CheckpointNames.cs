@@ -1,6 +1,6 @@
 namespace TrpoEdge.Core.Checkpoints;
 
-/// <summary>Tensor names and metadata keys of a <see cref="PolicyCheckpoint"/> file (DESIGN.md contract 1).
+/// <summary>Tensor names and metadata keys of a <see cref="PolicyCheckpoint"/> file (docs/ARCHITECTURE.md contract 1).
 /// Written here once so that Python users, tests and tools agree with the C# reader.</summary>
 public static class CheckpointNames
 {

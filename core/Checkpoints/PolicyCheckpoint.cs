@@ -4,7 +4,7 @@ using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Core.Checkpoints;
 
-/// <summary>A trained policy as one safetensors file (DESIGN.md contract 1): policy and value networks,
+/// <summary>A trained policy as one safetensors file (docs/ARCHITECTURE.md contract 1): policy and value networks,
 /// log σ, observation normaliser, the value optimiser's state and the metadata that says what the networks
 /// are for. Tensor names and metadata keys are in <see cref="CheckpointNames"/>. Saving and loading run the
 /// same validation, so anything that saves also loads, and a save–load–save round trip is byte-identical.</summary>

@@ -7,7 +7,7 @@ using DataType = TrpoEdge.Exporter.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace TrpoEdge.Exporter;
 
-/// <summary>Turns a checkpoint's policy into the ONNX graph of DESIGN.md contract 2:
+/// <summary>Turns a checkpoint's policy into the ONNX graph of docs/ARCHITECTURE.md contract 2:
 /// raw <c>obs</c> → Sub(mean) → Div(std) → Clip(±clip) → [Gemm(transB=1) → Tanh|Relu]* → Gemm →
 /// continuous: <c>action_mean</c>, <c>action</c> (mean clipped to the bounds), <c>action_log_std</c>;
 /// discrete: <c>logits</c>, <c>action</c> (ArgMax, int64).</summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace TrpoEdge.Emulator.Mqtt;
 
 /// <summary>The few libmosquitto calls the virtual rig needs to serve over a broker. The runtime has the full
-/// binding (runtime/lib/Mqtt); DESIGN.md lets hardware/ reference only sim and core, so the rig side carries
+/// binding (runtime/lib/Mqtt); docs/ARCHITECTURE.md lets hardware/ reference only sim and core, so the rig side carries
 /// this small one of its own — as a real rig's MQTT gateway would.</summary>
 internal static unsafe class GatewayNative
 {

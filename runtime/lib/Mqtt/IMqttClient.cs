@@ -2,7 +2,7 @@ using System.Threading.Channels;
 
 namespace TrpoEdge.Runtime.Mqtt;
 
-/// <summary>The MQTT seam (DESIGN.md "Dependencies and why"): libmosquitto behind it today
+/// <summary>The MQTT seam (docs/ARCHITECTURE.md "Dependencies and why"): libmosquitto behind it today
 /// (<see cref="MosquittoClient"/>), MQTTnet if a registry ever serves it. Subscriptions survive reconnects:
 /// the client subscribes again after every CONNACK.</summary>
 public interface IMqttClient : IDisposable

@@ -1,7 +1,7 @@
 namespace TrpoEdge.Runtime.Serial;
 
-/// <summary>A byte pipe to a serial device: the seam where System.IO.Ports would go if a registry
-/// served it (DESIGN.md). Implementations: termios (Linux, macOS) and kernel32 (Windows), chosen
+/// <summary>A byte pipe to a serial device (why not System.IO.Ports: docs/ARCHITECTURE.md, "Dependencies and
+/// why"). Implementations: termios (Linux, macOS) and kernel32 (Windows), chosen
 /// by <see cref="SerialPort.Open"/>; tests may substitute their own.</summary>
 public interface ISerialPort : IDisposable
 {

@@ -52,7 +52,7 @@ public sealed class TrainingRun
         if (o.Constraint == PolicyConstraint.Penalty && _agent.Engines is not ManagedEngineProvider)
             throw new NotSupportedException($"The KL-penalty variant runs on the managed engine only; the {_agent.Engines.Name} engine computes the trust-region step. Drop --constraint penalty or use --engine managed.");
         using var policyStep = new TrpoPolicyStep(_agent.Engines.CreatePolicyEngine(_agent.Policy), o.Trpo);
-        // The variants of issue 9; both null on the default single-path, trust-region loop, which is then unchanged.
+        // The sampling and constraint variants; both null on the default single-path, trust-region loop, which is then unchanged.
         KlPenaltyStep? penalty = o.Constraint == PolicyConstraint.Penalty
             ? new KlPenaltyStep(_agent.Policy, o.Penalty, o.Trpo.TargetKl, streamSeed ^ 0x9E4A17_5EEDUL) : null;
         if (penalty is not null && _agent.PenaltyState is { } saved) penalty.Restore(saved); // a resumed penalty run
