@@ -22,7 +22,8 @@ public sealed class RuntimeCommand
 {
     private readonly RootCommand _root;
     private readonly Option<string> _model = new("--model") { Description = "The exported policy model (.onnx).", Required = true };
-    private readonly Option<string?> _sim = new("--sim")
+    // --env is the name trainer train and eval use for the same thing.
+    private readonly Option<string?> _sim = new("--sim", "--env")
     {
         Description = "Drive a simulated plant: Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0, Rig:<name>, or a rig .yaml file.",
     };

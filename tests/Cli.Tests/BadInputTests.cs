@@ -128,7 +128,7 @@ public sealed class BadInputTests(TrainedRun trained)
     public void Retrain_refuses_an_out_of_range_option_without_dotnet_decorations()
     {
         Programs.Run("trainer", trained.Directory, "retrain", "--checkpoint", trained.Checkpoint, "--from", trained.Store, "--out", "x", "--updates", "100000")
-            .Expect(2, "Updates = 100000");
+            .Expect(2, "--updates = 100000 is invalid");
     }
 
     [Theory]
@@ -172,5 +172,18 @@ public sealed class BadInputTests(TrainedRun trained)
         Directory.CreateDirectory(dir.File("folder"));
         Programs.Run("rig-emulator", dir.Path, "--rig", rig, "--pty", "folder").Expect(2, "already exists");
         Assert.True(Directory.Exists(dir.File("folder")));
+    }
+
+    [Fact]
+    public void Out_of_range_settings_are_named_as_the_user_typed_them()
+    {
+        Programs.Run("trainer", trained.Directory, "train", "--out", "x", "--total-steps", "0").Expect(2, "--total-steps (n_timesteps) = 0 is invalid");
+        Programs.Run("trainer", trained.Directory, "train", "--out", "x", "--set", "gamma=1.5").Expect(2, "gamma = 1.5 is invalid");
+    }
+
+    [Fact]
+    public void Runtime_accepts_env_like_the_trainer()
+    {
+        Programs.Run("runtime", trained.Directory, "--model", trained.Model, "--env", "Pendulum-v1", "--episodes", "1").Expect(0);
     }
 }
