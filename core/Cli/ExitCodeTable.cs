@@ -11,8 +11,9 @@ public static class ExitCodeTable
     /// <summary>Bad arguments or input: an unknown option or value, a missing, damaged or refused file, an output
     /// that would overwrite an input or an existing run.</summary>
     public const int BadInput = 2;
-    /// <summary>The other side refused: runtime — the model does not fit the plant; publish, collect and --mqtt —
-    /// the broker could not be reached, refused the login or did not confirm.</summary>
+    /// <summary>Refused: runtime — the model does not fit the plant or the rig's handshake; publish, collect and
+    /// --mqtt — the broker could not be reached, refused the login or did not confirm; retrain — no update was
+    /// accepted, so nothing was written.</summary>
     public const int Refused = 3;
     /// <summary>runtime: a safety fault (NaN/Inf) or a safety limit stopped an episode.</summary>
     public const int SafetyStop = 4;
@@ -25,9 +26,9 @@ public static class ExitCodeTable
     public const int Interrupted = 130;
 
     public const string HelpText =
-        "Exit codes (all TrpoEdge programs): 0 ok; 1 unexpected failure, or exporter --verify found a mismatch; "
+        "Exit codes (all TrpoEdge programs): 0 ok; 1 unexpected failure (also: a broker or rig that did not come back), or exporter --verify found a mismatch; "
         + "2 bad arguments or input (unknown option, missing/damaged/refused file, output would overwrite an input or an existing run); "
-        + "3 refused by the other side (runtime: model does not fit the plant; MQTT: broker unreachable or refusing); "
+        + "3 refused (runtime: the model does not fit the plant or the rig's handshake; MQTT: broker unreachable or refusing; retrain: no update accepted, nothing written); "
         + "4 runtime: a safety fault or limit stopped an episode; 5 ONNX Runtime could not load or run the model; "
         + "6 the --device asked for is not available here (CUDA libraries or a GPU build missing); "
         + "130 stopped by Ctrl-C or SIGTERM after saving (trainer train/retrain) or zeroing the actuator (runtime); "

@@ -8,7 +8,7 @@ public static class ExitCodes
     public const int Failure = 1;
     /// <summary>Bad arguments or input: unknown option, missing model file, unknown env, bad --perturb.</summary>
     public const int BadInput = 2;
-    /// <summary>The model does not fit the plant (contract check errors, listed).</summary>
+    /// <summary>The model does not fit the plant (contract check errors, listed), or a rig's HANDSHAKE does not fit the model.</summary>
     public const int ContractMismatch = 3;
     /// <summary>The run finished but a safety fault (NaN/Inf action) or a safety limit stopped an episode.</summary>
     public const int SafetyStop = 4;

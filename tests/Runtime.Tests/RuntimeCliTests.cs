@@ -15,7 +15,7 @@ public sealed class RuntimeCliTests
         Assert.Equal(0, code);
         Assert.Contains("--perturb", stdout);
         Assert.Contains("--allow-other-env", stdout);
-        Assert.Contains("runtime: model does not fit the plant", stdout);
+        Assert.Contains("the model does not fit the plant", stdout);
     }
 
     [Fact]

@@ -24,6 +24,12 @@ internal static class CliErrors
             Report(e);
             return BadInput;
         }
+        catch (Video.VideoException e)
+        {
+            // ffmpeg refused to encode (e.g. an unwritable path): its reason in one line, not a stack trace.
+            Console.Error.WriteLine($"trainer: error: {ErrorText.OneLine(e)}");
+            return 1;
+        }
     }
 
     public static void Report(Exception e)

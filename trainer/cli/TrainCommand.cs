@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using TrpoEdge.Trainer.Video;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Core.Files;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
+using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Retraining;
 using TrpoEdge.Trainer.Training;
@@ -37,8 +39,10 @@ internal static class TrainCommand
         var penaltyEpochs = new Option<int?>("--penalty-epochs") { Description = "Penalty: passes over each batch." };
         var penaltyLr = new Option<double?>("--penalty-lr") { Description = "Penalty: the policy's Adam learning rate." };
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
+        var engine = new Option<string>("--engine") { Description = "What computes the networks and their derivatives: managed (default; the built-in engine, fastest at these sizes) or torchsharp (LibTorch 2.10 CPU autograd; build it first with `dotnet build trainer/torch -c Release`). Same TRPO, same checkpoint and ONNX either way.", DefaultValueFactory = _ => EngineCatalog.Managed };
+        var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N] with --engine torchsharp where LibTorch reports CUDA. This build's LibTorch is the CPU one, so cuda is refused with a message.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, force, set, threshold, noExport, summaryJson,
-            sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta };
+            sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta, engine, device };
         command.SetAction((parse, cancellation) => CliErrors.Guard(async () =>
         {
             // The variant flags are config keys applied after --set, so flags and files go through one reader.
@@ -53,8 +57,9 @@ internal static class TrainCommand
             CheckRunFolder(runDir, parse.GetValue(resume), parse.GetValue(force));
             string? json = parse.GetValue(summaryJson);
             if (json is not null) FilePaths.EnsureNotAnInput("--summary-json", json, ("--resume", parse.GetValue(resume)), ("--config", parse.GetValue(config)));
+            IEngineProvider engines = EngineCatalog.Resolve(parse.GetValue(engine)!, parse.GetValue(device)!);
             using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
-            return await Run(options, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), json, interrupt.Token);
+            return await Run(options, engines, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), json, interrupt.Token);
         }));
         return command;
     }
@@ -107,7 +112,7 @@ internal static class TrainCommand
     internal static string SafeName(string envId) =>
         string.Concat(Path.GetFileNameWithoutExtension(envId).Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
 
-    private static async Task<int> Run(TrainingOptions options, string runDir, string? resumePath, double? threshold, bool export, string? summaryJson, CancellationToken cancellation)
+    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, string runDir, string? resumePath, double? threshold, bool export, string? summaryJson, CancellationToken cancellation)
     {
         IEnv probe = EnvRegistry.Make(options.EnvId);
         Agent agent;
@@ -116,21 +121,25 @@ internal static class TrainCommand
             PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(resumePath);
             if (checkpoint.EnvId != probe.Id)
                 throw new ArgumentException($"--resume {resumePath} was trained on {checkpoint.EnvId}, not {probe.Id}; pass --env {checkpoint.EnvId}.");
-            agent = Agent.FromCheckpoint(checkpoint, options);
+            agent = Agent.FromCheckpoint(checkpoint, options, engines);
             agent.ParentSha256 = PolicyCheckpoint.Sha256Of(resumePath);
             agent.Extra[Lineage.Key] = Lineage.ForChildOf(checkpoint, agent.ParentSha256);
         }
         else
         {
-            agent = Agent.Create(options, probe.Id, SpaceConversion.ToSpec(probe.ObservationSpace), SpaceConversion.ToSpec(probe.ActionSpace), probe.ControlPeriod);
+            agent = Agent.Create(options, probe.Id, SpaceConversion.ToSpec(probe.ObservationSpace), SpaceConversion.ToSpec(probe.ActionSpace), probe.ControlPeriod, engines);
         }
 
         Directory.CreateDirectory(runDir);
         File.WriteAllText(Path.Combine(runDir, "config.yml"), TrainingConfig.ToYaml(options with { EnvId = probe.Id },
             $"The settings this run resolved (defaults, config file, --set, flags). Repeat it with\n  trainer train --env {probe.Id} --config {Path.Combine(runDir, "config.yml")}"));
         using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
-        var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold };
-        AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}) → {runDir}");
+        EvaluationVideos? videos = options.VideoEvery > 0
+            ? new EvaluationVideos(runDir, options.VideoEpisodes) { Warn = line => Console.Error.WriteLine(line) }
+            : null;
+        var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos };
+        AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}, {engines.Name} engine) → {runDir}");
+        if (videos?.MissingFfmpeg is { } missing) Console.Error.WriteLine(missing);
         if (RoundedTotal(options, agent.TotalSteps) is { } rounded)
             AnsiConsole.MarkupLineInterpolated($"[grey]note:[/] training runs whole updates of {options.BatchSize:N0} steps, so it stops at {rounded:N0} steps, the first multiple at or past --total-steps {options.TotalSteps:N0}.");
 
@@ -143,7 +152,7 @@ internal static class TrainCommand
             onnx = Path.Combine(runDir, "policy.onnx");
             PolicyExporter.Export(result.CheckpointPath, onnx);
         }
-        PrintSummary(result, threshold, runDir, onnx, TrainingRun.EvalSeed(options));
+        PrintSummary(result, threshold, runDir, onnx, videos, TrainingRun.EvalSeed(options));
         SummaryJson.Write(summaryJson, new Dictionary<string, object?>
         {
             ["status"] = result.Cancelled ? "interrupted" : "finished",
@@ -191,7 +200,7 @@ internal static class TrainCommand
         return end == o.TotalSteps ? null : end;
     }
 
-    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx, ulong evalSeed)
+    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx, EvaluationVideos? videos, ulong evalSeed)
     {
         var table = new Table().AddColumn("result").AddColumn("value");
         table.AddRow("status", r.Cancelled ? "[yellow]cancelled (checkpoint saved)[/]" : "[green]finished[/]");
@@ -209,6 +218,12 @@ internal static class TrainCommand
         table.AddRow("checkpoint", Markup.Escape($"{r.CheckpointPath} (sha256 {r.CheckpointSha256[..12]}…)"));
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
         table.AddRow("metrics", Markup.Escape($"{runDir}/metrics.csv, TensorBoard events, learning_curve.svg; settings in {runDir}/config.yml"));
+        if (videos is not null)
+        {
+            table.AddRow("videos", videos.Written.Count > 0
+                ? Markup.Escape($"{videos.Written.Count} MP4s ({string.Join(", ", videos.Written.Select(Path.GetFileName))})")
+                : "[yellow]none[/] (see the message above)");
+        }
         AnsiConsole.Write(table);
     }
 }
