@@ -62,6 +62,8 @@ public static class TrainingConfig
         Add("eval_every", I(o.EvalEvery));
         Add("eval_episodes", I(o.EvalEpisodes));
         Add("final_eval_episodes", I(o.FinalEvalEpisodes));
+        Add("video_every", I(o.VideoEvery));
+        Add("video_episodes", I(o.VideoEpisodes));
         Add("checkpoint_every", I(o.CheckpointEvery));
         if (o.StopAtReturn is double stop) Add("stop_at_return", N(stop));
         Add("obs_clip", N(o.ObservationClip));
