@@ -56,7 +56,7 @@ internal sealed class StoreWriterThread : IDisposable
         _insertStep = new RawStatement(db,
             "INSERT INTO steps (episode_id, t, observation, action, reward, log_prob, timestamp_ns, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         _insertEpisode = new RawStatement(db,
-            "INSERT INTO episodes (id, run_id, index_in_run, started_at, status) VALUES (?1, ?2, ?3, ?4, 'incomplete')");
+            "INSERT INTO episodes (id, run_id, index_in_run, started_at, status, policy_version, checkpoint_sha256, model_sha256) VALUES (?1, ?2, ?3, ?4, 'incomplete', ?5, ?6, ?7)");
         _endEpisode = new RawStatement(db,
             "UPDATE episodes SET status = 'complete', ended_at = ?2, length = ?3, return = ?4, terminated = ?5, truncated = ?6 WHERE id = ?1");
         _endLastStep = new RawStatement(db,
@@ -136,6 +136,9 @@ internal sealed class StoreWriterThread : IDisposable
                 _insertEpisode.Bind(2, _runId);
                 _insertEpisode.Bind(3, (long)m.T);
                 _insertEpisode.Bind(4, FormatTime(m.TimestampNs));
+                _insertEpisode.Bind(5, m.PolicyVersion);
+                _insertEpisode.Bind(6, m.Policy?.CheckpointSha256);
+                _insertEpisode.Bind(7, m.Policy?.ModelSha256);
                 _insertEpisode.Execute();
                 break;
             case WriterMessageKind.EndEpisode:

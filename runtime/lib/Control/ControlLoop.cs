@@ -57,6 +57,8 @@ public sealed class ControlLoop
         var episodes = new List<EpisodeResult>(_options.Episodes);
         long misses = 0, totalSteps = 0;
         long policyVersion = _policy.Model.PolicyVersion;
+        // Recorded with every episode: the trainer learns from each episode against the policy that really acted.
+        var actingPolicy = new ActingPolicy(policyVersion, _policy.Model.CheckpointSha256, _policy.Model.ModelSha256);
         bool cancelled = false;
         var feedback = _plant as IRigFeedback;
 
@@ -81,7 +83,7 @@ public sealed class ControlLoop
                 ulong seed = _options.Seed + (ulong)ep;
                 _plant.Reset(seed, obs);
                 _safety.BeginEpisode(obs);
-                _log?.BeginEpisode();
+                _log?.BeginEpisode(actingPolicy);
                 bool logging = _log is not null;
                 int notApplied = 0, firstNotApplied = -1;
                 double ret = 0;

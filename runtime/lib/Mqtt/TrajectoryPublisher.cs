@@ -180,6 +180,9 @@ public sealed class TrajectoryPublisher : IDisposable
                     Truncated = e.Truncated,
                     StartedAt = e.StartedAt.ToString("O", CultureInfo.InvariantCulture),
                     EndedAt = e.EndedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+                    ActingPolicy = e.Policy is { } p
+                        ? new EpisodeActingPolicy { PolicyVersion = p.Version, CheckpointSha256 = p.CheckpointSha256 ?? "", ModelSha256 = p.ModelSha256 ?? "" }
+                        : null,
                 };
                 chunk.Observations.AddRange(e.Observations.AsSpan(t * obs, take * obs).ToArray());
                 chunk.Actions.AddRange(e.Actions.AsSpan(t * act, take * act).ToArray());

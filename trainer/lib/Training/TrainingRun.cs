@@ -165,7 +165,7 @@ public sealed class TrainingRun
     private void Log(UpdateReport r)
     {
         if (_metrics is null) return;
-        var row = new List<KeyValuePair<string, double>>(16)
+        var row = new List<KeyValuePair<string, double>>(20)
         {
             new(MetricKeys.RolloutEpReturnMean, r.EpisodeReturnMean),
             new(MetricKeys.RolloutEpLenMean, r.EpisodeLengthMean),
@@ -178,6 +178,10 @@ public sealed class TrainingRun
             new(MetricKeys.TrainLineSearchSuccess, r.Policy.LineSearchSuccess ? 1 : 0),
             new(MetricKeys.TrainLineSearchSteps, r.Policy.LineSearchSteps),
             new(MetricKeys.TrainExplainedVariance, r.ExplainedVariance),
+            new(MetricKeys.TrainCgIterations, r.Policy.CgIterations),
+            new(MetricKeys.TrainCgResidual, r.Policy.CgResidual),
+            new(MetricKeys.TrainMaxStep, r.Policy.MaxStep),
+            new(MetricKeys.TrainStepLength, r.Policy.StepLength),
             new(MetricKeys.TimeStepsPerSecond, r.StepsPerSecond),
         };
         if (!double.IsNaN(r.Std)) row.Add(new(MetricKeys.TrainStd, r.Std));
