@@ -18,13 +18,29 @@ public static class RunSummaryJson
             ["returns"] = s.Episodes.Select(e => Finite(e.Return)).ToArray(),
             ["latency_p50_us"] = Finite(s.Latency.Percentile(0.5) / 1000.0),
             ["latency_p99_us"] = Finite(s.Latency.Percentile(0.99) / 1000.0),
+            ["jitter_p50_us"] = s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.5) / 1000.0),
             ["jitter_p99_us"] = s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.99) / 1000.0),
+            ["jitter_p999_us"] = s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.999) / 1000.0),
+            ["jitter_max_us"] = s.Jitter.Count == 0 ? null : s.Jitter.Max / 1000.0,
             ["deadline_misses"] = s.DeadlineMisses,
             ["faults"] = s.Faults,
             ["clamps"] = s.Clamps,
             ["cancelled"] = s.Cancelled,
             ["elapsed_s"] = s.Elapsed.TotalSeconds,
             ["period_s"] = s.PeriodSeconds,
+            ["paced_by"] = s.Clock switch { LoopClock.Host => "host", LoopClock.Plant => "plant", _ => "free" },
+            ["plant_period_s"] = s.PlantControlPeriod,
+            ["scheduling"] = s.Scheduling is not { } sch ? null : new Dictionary<string, object?>
+            {
+                ["policy"] = sch.Policy,
+                ["priority"] = sch.Priority,
+                ["cpu"] = sch.Cpu,
+                ["memory_locked"] = sch.MemoryLocked,
+                ["pacing"] = sch.Pacing switch { LoopPacing.AbsoluteSleep => "clock_nanosleep_abstime", LoopPacing.TimerFd => "timerfd", _ => "relative_sleep" },
+                ["spin_fraction"] = sch.SpinFraction,
+                ["realtime_requested"] = sch.RealtimeRequested,
+                ["refusal"] = sch.Refusal,
+            },
         };
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);

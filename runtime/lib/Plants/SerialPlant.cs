@@ -276,18 +276,18 @@ public sealed class SerialPlant : IPlant
     {
         string where = $"rig '{h.RigId}' on {_port.PortName}";
         if (h.ProtocolVersion != WireProtocol.Version)
-            throw new RigLinkException($"The {where} speaks protocol version {h.ProtocolVersion}; this runtime speaks {WireProtocol.Version}. Update the firmware or the runtime.");
+            throw new RigContractException($"The {where} speaks protocol version {h.ProtocolVersion}; this runtime speaks {WireProtocol.Version}. Update the firmware or the runtime.");
         if (_options.ExpectedObservationSpace is { } obs && obs.FlatSize != h.ObservationDim)
-            throw new RigLinkException($"The policy expects {obs.FlatSize} observation values; the {where} sends {h.ObservationDim}. Use a policy trained for this rig.");
+            throw new RigContractException($"The policy expects {obs.FlatSize} observation values; the {where} sends {h.ObservationDim}. Use a policy trained for this rig.");
         if (_options.ExpectedActionSpace is { } act)
         {
             if (act.Kind != SpaceKind.Box || act.Size != h.ActionDim)
-                throw new RigLinkException($"The policy acts with {act.FlatSize} {act.Kind} value(s); the {where} takes {h.ActionDim} continuous command(s). Use a policy trained for this rig.");
+                throw new RigContractException($"The policy acts with {act.FlatSize} {act.Kind} value(s); the {where} takes {h.ActionDim} continuous command(s). Use a policy trained for this rig.");
             for (int i = 0; i < h.ActionDim; i++)
                 if (act.Low[i] < h.ActionLow[i] - 1e-6f || act.High[i] > h.ActionHigh[i] + 1e-6f)
-                    throw new RigLinkException($"Action {i}: the policy's bounds [{act.Low[i]}, {act.High[i]}] exceed the {where}'s limits [{h.ActionLow[i]}, {h.ActionHigh[i]}].");
+                    throw new RigContractException($"Action {i}: the policy's bounds [{act.Low[i]}, {act.High[i]}] exceed the {where}'s limits [{h.ActionLow[i]}, {h.ActionHigh[i]}].");
         }
         if (_options.ExpectedControlPeriod is double p && Math.Abs(h.ControlPeriod - p) > 0.01 * p)
-            throw new RigLinkException($"The policy was trained at a {p * 1000:G4} ms control period; the {where} runs at {h.ControlPeriod * 1000:G4} ms. Reconfigure the rig or retrain.");
+            throw new RigContractException($"The policy was trained at a {p * 1000:G4} ms control period; the {where} runs at {h.ControlPeriod * 1000:G4} ms. Reconfigure the rig or retrain.");
     }
 }
