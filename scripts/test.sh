@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests talk to for real: a pty pair (socat), an MQTT broker and clients,
-# the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware.
-APT_PACKAGES=(socat mosquitto mosquitto-clients libmosquitto1 python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev)
+# the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware, and Wine (64-bit) with gcc
+# to run the Windows build of `runtime --port COM3` (about 105 MB of packages, ~20 s to install).
+APT_PACKAGES=(socat mosquitto mosquitto-clients libmosquitto1 python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev wine wine64 gcc libc6-dev)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
