@@ -57,7 +57,7 @@ internal sealed class SystemSerialPort : ISerialPort
         {
             port.Dispose();
             if (guard >= 0) UnixNative.Close(guard);
-            throw OpenError(portName, e);
+            throw OpenError(portName, e, OperatingSystem.IsWindows());
         }
         catch
         {
@@ -95,12 +95,12 @@ internal sealed class SystemSerialPort : ISerialPort
 
     /// <summary>What .NET's exception means, said plainly (Windows; on Unix the lock above has already caught
     /// a missing or busy device).</summary>
-    internal static SerialPortException OpenError(string portName, Exception e) => e switch
+    internal static SerialPortException OpenError(string portName, Exception e, bool windows) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => new SerialPortException(
             $"Serial port {portName} does not exist ({e.Message}). Is the rig plugged in and powered? "
-            + (OperatingSystem.IsWindows() ? "Device Manager → Ports (COM & LPT) lists the ports." : "List candidates with `ls /dev/ttyUSB* /dev/ttyACM*`."), 0, e),
-        UnauthorizedAccessException when OperatingSystem.IsWindows() => new SerialPortException(
+            + (windows ? "Device Manager → Ports (COM & LPT) lists the ports." : "List candidates with `ls /dev/ttyUSB* /dev/ttyACM*`."), 0, e),
+        UnauthorizedAccessException when windows => new SerialPortException(
             $"Serial port {portName} is busy: another program has it open (Windows said: {e.Message}). Close it (a serial monitor, the Arduino IDE, another runtime) and try again.", 0, e),
         ArgumentException => new SerialPortException(
             $"{portName} is not a serial port ({e.Message}). Pass the rig's port, e.g. COM3 on Windows or /dev/ttyUSB0 on Linux.", 0, e),

@@ -100,6 +100,20 @@ public sealed class SerialPortTests
     }
 
     [Fact]
+    public void On_windows_system_io_ports_access_denied_and_file_not_found_are_told_as_busy_and_missing()
+    {
+        // What .NET throws on Windows for a COM port another program holds (ERROR_ACCESS_DENIED) and for one that
+        // does not exist (seen under Wine: FileNotFoundException "Could not find file 'COM9'"). Wine does not make
+        // COM ports exclusive, so the busy case is checked on the mapping.
+        SerialPortException busy = SystemSerialPort.OpenError("COM3", new UnauthorizedAccessException("Access to the path 'COM3' is denied."), windows: true);
+        Assert.Contains("Serial port COM3 is busy: another program has it open", busy.Message);
+        SerialPortException missing = SystemSerialPort.OpenError("COM9", new FileNotFoundException("Could not find file 'COM9'."), windows: true);
+        Assert.Contains("Serial port COM9 does not exist", missing.Message);
+        Assert.Contains("Device Manager", missing.Message);
+        Assert.IsType<UnauthorizedAccessException>(busy.InnerException);
+    }
+
+    [Fact]
     public void An_unsupported_baud_rate_lists_the_supported_ones()
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => SerialPort.Open("/dev/null", 12345));
