@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using TrpoEdge.Runtime.Control;
 using TrpoEdge.Runtime.Mqtt;
-using TrpoEdge.Runtime.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
 using TrpoEdge.Runtime.Policy;
 
 namespace TrpoEdge.Runtime.Cli;
@@ -72,7 +72,7 @@ internal static class MqttMode
             error.WriteLine($"runtime: {e.Message}");
             return ExitCodes.ContractMismatch;
         }
-        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException)
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or TypeInitializationException)
         {
             error.WriteLine($"runtime: {e.Message}");
             return ExitCodes.OnnxRuntimeError;

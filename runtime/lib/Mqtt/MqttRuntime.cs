@@ -39,7 +39,7 @@ public static class MqttRuntime
             {
                 Mode = o.Explore ? PolicyMode.Explore : PolicyMode.Deterministic,
                 Seed = o.Seed,
-                Session = new OnnxRuntime.SessionOptions { IntraOpThreads = o.Threads },
+                Session = new Inference.InferenceOptions { IntraOpThreads = o.Threads },
             };
             policy = PolicySession.Open(bytes, description, sessionOptions, Path.GetFileName(o.ModelPath));
             log($"model {Path.GetFileName(o.ModelPath)} (policy version {policy.Model.PolicyVersion}) on {plant.Description}, runtime id {id}");
@@ -87,7 +87,7 @@ public static class MqttRuntime
                             switches++;
                             log($"switched to policy version {policy.Model.PolicyVersion} before episode {ep + 1}");
                         }
-                        catch (Exception e) when (e is PolicyContractException or OnnxRuntime.OnnxRuntimeException)
+                        catch (Exception e) when (e is PolicyContractException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
                         {
                             follower.ReportUnusable(update!, e.Message);
                         }

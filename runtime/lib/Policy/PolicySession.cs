@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using TrpoEdge.Core.Distributions;
 using TrpoEdge.Core.Randomness;
 using TrpoEdge.Core.Spaces;
-using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Runtime.Policy;
 
@@ -12,14 +12,14 @@ namespace TrpoEdge.Runtime.Policy;
 /// so the logged behaviour log-probability is exactly what the trainer's importance ratio expects.</summary>
 public sealed class PolicySession : IPolicySession
 {
-    private readonly InferenceSession _session;
+    private readonly OnnxModel _session;
     private readonly PolicyRunner _runner;
     private readonly Xoshiro256 _rng;
     private readonly int _obsSize;
     private readonly int _actSize;
     private readonly bool _discrete;
 
-    private PolicySession(InferenceSession session, PolicyRunner runner, ContractReport report, PlantDescription plant, PolicySessionOptions options)
+    private PolicySession(OnnxModel session, PolicyRunner runner, ContractReport report, PlantDescription plant, PolicySessionOptions options)
     {
         _session = session;
         _runner = runner;
@@ -45,7 +45,7 @@ public sealed class PolicySession : IPolicySession
         options ??= new PolicySessionOptions();
         options.Validate();
         string sha = Convert.ToHexStringLower(SHA256.HashData(model));
-        var session = new InferenceSession(model, options.Session);
+        var session = new OnnxModel(model, options.Session);
         try
         {
             bool explore = options.Mode == PolicyMode.Explore;
@@ -66,7 +66,7 @@ public sealed class PolicySession : IPolicySession
     public PolicyModelInfo Model => Report.Model;
     public bool Exploring { get; }
     public SpaceSpec ActionSpace { get; }
-    public InferenceSession InferenceSession => _session;
+    public OnnxModel OnnxModel => _session;
 
     /// <summary>The exploration generator's state, to save and resume a stream.</summary>
     public Xoshiro256 Generator => _rng;

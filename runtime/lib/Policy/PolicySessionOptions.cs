@@ -1,4 +1,4 @@
-using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Runtime.Policy;
 
@@ -8,7 +8,7 @@ public sealed record PolicySessionOptions
     public PolicyMode Mode { get; init; } = PolicyMode.Deterministic;
     /// <summary>Seeds the exploration generator (xoshiro256**, the trainer's generator).</summary>
     public ulong Seed { get; init; }
-    public SessionOptions Session { get; init; } = new();
+    public InferenceOptions Session { get; init; } = new();
     /// <summary>Open even when the contract check reports errors. Only for diagnostics: the runtime CLI never sets it.</summary>
     public bool IgnoreContractErrors { get; init; }
     /// <summary>Accept a model trained for another environment id when its spaces fit (a warning, not an error).</summary>

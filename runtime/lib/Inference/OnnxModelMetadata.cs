@@ -1,12 +1,12 @@
-namespace TrpoEdge.Runtime.OnnxRuntime;
+namespace TrpoEdge.Runtime.Inference;
 
-/// <summary>A model's metadata as ONNX Runtime reports it, read once when the session opens:
-/// producer name, model version and the custom <c>metadata_props</c> map.</summary>
-public sealed class ModelMetadata
+/// <summary>A model's metadata as ONNX Runtime reports it, read once when the model opens: producer name,
+/// model version and the custom <c>metadata_props</c> map.</summary>
+public sealed class OnnxModelMetadata
 {
     private readonly Dictionary<string, string> _custom;
 
-    internal ModelMetadata(string producerName, long version, Dictionary<string, string> custom)
+    internal OnnxModelMetadata(string producerName, long version, Dictionary<string, string> custom)
     {
         ProducerName = producerName;
         Version = version;
