@@ -60,7 +60,6 @@ public static class SerialBench
         double ratio = lockstepP50[SerialPortImplementation.SystemIOPorts] / lockstepP50[SerialPortImplementation.Termios];
         Console.WriteLine($"lockstep RTT p50, System.IO.Ports / termios: {ratio:F1}x -> on Linux and macOS the default stays "
             + (ratio <= 2 ? "termios, though System.IO.Ports is within 2x: consider switching" : "termios (System.IO.Ports would have to come within 2x)"));
-        Console.WriteLine("RTT: writing an ACTION to reading the STATE that acknowledges it; 'vs codec': RTT p50 / in-memory exchange time.");
         return 0;
     }
 
