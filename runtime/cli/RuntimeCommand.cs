@@ -147,7 +147,7 @@ public sealed class RuntimeCommand
         }
         catch (RigContractException e)
         {
-            // The rig answered, and its handshake does not fit the model: the same verdict as a contract check.
+            // The rig answered but does not fit the model: the same exit code as any other contract mismatch.
             Error.WriteLine($"runtime: {e.Message}");
             return ExitCodes.ContractMismatch;
         }
@@ -253,7 +253,7 @@ public sealed class RuntimeCommand
             if (live) System.Console.WriteLine();
             if (!DisposeLog(log)) return ExitCodes.Failure;
 
-            WriteSummary(summary, plant, logPath, log);
+            WriteSummary(summary, logPath, log, plant);
             if (plant is SerialPlant serial) Console.MarkupLine($"[grey]serial link[/] {Markup.Escape(serial.LinkStats.ToString())}");
             if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary);
             if (summary.Cancelled) return ExitCodes.Cancelled;
@@ -276,7 +276,7 @@ public sealed class RuntimeCommand
         }
     }
 
-    private void WriteSummary(RunSummary s, IPlant plant, string? logPath, TrajectoryWriter? log)
+    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log, IPlant plant)
     {
         static string Us(double ns) => double.IsNaN(ns) ? "n/a" : (ns / 1000.0).ToString("F1", CultureInfo.InvariantCulture) + " µs";
         var table = new Table().Border(TableBorder.Rounded).AddColumn("run").AddColumn(new TableColumn("value").RightAligned());
@@ -289,7 +289,7 @@ public sealed class RuntimeCommand
         table.AddRow("loop period", s.Clock switch
         {
             LoopClock.Host => Period(s.PeriodSeconds!.Value),
-            LoopClock.Plant => $"{Period(s.PlantControlPeriod)}, paced by the rig's STATEs",
+            LoopClock.Plant => $"{Period(s.PlantControlPeriod)}, paced by the rig's clock",
             _ => "free-running (simulation)",
         });
         table.AddRow("scheduling", s.Scheduling is { } sch ? Markup.Escape(sch.ToString()) : "n/a");

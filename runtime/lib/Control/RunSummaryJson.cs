@@ -9,41 +9,32 @@ public static class RunSummaryJson
     public static void Write(string path, RunSummary s)
     {
         static double? Finite(double v) => double.IsFinite(v) ? v : null;
-        var document = new Dictionary<string, object?>
-        {
-            ["episodes"] = s.Episodes.Count,
-            ["steps"] = s.TotalSteps,
-            ["return_mean"] = Finite(s.ReturnMean),
-            ["return_std"] = Finite(s.ReturnStd),
-            ["returns"] = s.Episodes.Select(e => Finite(e.Return)).ToArray(),
-            ["latency_p50_us"] = Finite(s.Latency.Percentile(0.5) / 1000.0),
-            ["latency_p99_us"] = Finite(s.Latency.Percentile(0.99) / 1000.0),
-            ["jitter_p50_us"] = s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.5) / 1000.0),
-            ["jitter_p99_us"] = s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.99) / 1000.0),
-            ["jitter_p999_us"] = s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.999) / 1000.0),
-            ["jitter_max_us"] = s.Jitter.Count == 0 ? null : s.Jitter.Max / 1000.0,
-            ["deadline_misses"] = s.DeadlineMisses,
-            ["faults"] = s.Faults,
-            ["clamps"] = s.Clamps,
-            ["cancelled"] = s.Cancelled,
-            ["elapsed_s"] = s.Elapsed.TotalSeconds,
-            ["period_s"] = s.PeriodSeconds,
-            ["paced_by"] = s.Clock switch { LoopClock.Host => "host", LoopClock.Plant => "plant", _ => "free" },
-            ["plant_period_s"] = s.PlantControlPeriod,
-            ["scheduling"] = s.Scheduling is not { } sch ? null : new Dictionary<string, object?>
-            {
-                ["policy"] = sch.Policy,
-                ["priority"] = sch.Priority,
-                ["cpu"] = sch.Cpu,
-                ["memory_locked"] = sch.MemoryLocked,
-                ["pacing"] = sch.Pacing switch { LoopPacing.AbsoluteSleep => "clock_nanosleep_abstime", LoopPacing.TimerFd => "timerfd", _ => "relative_sleep" },
-                ["spin_fraction"] = sch.SpinFraction,
-                ["realtime_requested"] = sch.RealtimeRequested,
-                ["refusal"] = sch.Refusal,
-            },
-        };
+        var document = new RunSummaryDocument(
+            Episodes: s.Episodes.Count,
+            Steps: s.TotalSteps,
+            ReturnMean: Finite(s.ReturnMean),
+            ReturnStd: Finite(s.ReturnStd),
+            Returns: s.Episodes.Select(e => Finite(e.Return)).ToArray(),
+            LatencyP50Us: Finite(s.Latency.Percentile(0.5) / 1000.0),
+            LatencyP99Us: Finite(s.Latency.Percentile(0.99) / 1000.0),
+            JitterP50Us: s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.5) / 1000.0),
+            JitterP99Us: s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.99) / 1000.0),
+            JitterP999Us: s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.999) / 1000.0),
+            JitterMaxUs: s.Jitter.Count == 0 ? null : s.Jitter.Max / 1000.0,
+            DeadlineMisses: s.DeadlineMisses,
+            Faults: s.Faults,
+            Clamps: s.Clamps,
+            Cancelled: s.Cancelled,
+            ElapsedSeconds: s.Elapsed.TotalSeconds,
+            PeriodSeconds: s.PeriodSeconds,
+            PacedBy: s.Clock switch { LoopClock.Host => "host", LoopClock.Plant => "plant", _ => "free" },
+            PlantPeriodSeconds: s.PlantControlPeriod,
+            Scheduling: s.Scheduling is not { } sch ? null : new SchedulingDocument(
+                sch.Policy, sch.Priority, sch.Cpu, sch.MemoryLocked,
+                sch.Pacing switch { LoopPacing.AbsoluteSleep => "clock_nanosleep_abstime", LoopPacing.TimerFd => "timerfd", _ => "relative_sleep" },
+                sch.SpinFraction, sch.RealtimeRequested, sch.Refusal));
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(path, JsonSerializer.Serialize(document, RunSummaryJsonContext.Default.RunSummaryDocument) + "\n");
     }
 }

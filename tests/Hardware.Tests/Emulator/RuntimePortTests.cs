@@ -28,7 +28,8 @@ public sealed class RuntimePortTests : IDisposable
             var (code, output) = RunRuntime("--model", model, "--port", link, "--episodes", "2", "--seed", "7", "--explore", "--log", store, "--summary-json", serialJson);
             Assert.True(code == 0, $"runtime --port exited {code}:\n{output}");
             Assert.Contains("0 dropped", output);
-            Assert.Contains("paced by the rig", output); // not "free-running (simulation)": the rig's clock sets the pace
+            Assert.Contains("paced by the rig's clock", output); // not "free-running (simulation)"
+            Assert.Contains("0 actions not applied", output);
             Assert.DoesNotContain("free-running", output);
 
             using (TrajectoryReader reader = TrajectoryReader.Open(store))
