@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Exporter;
@@ -174,7 +174,7 @@ public static class RuntimeBench
 
     private static PolicyCheckpoint Checkpoint(int[] hidden)
     {
-        var rng = new Xoshiro256(42);
+        var rng = new Pcg64(42);
         List<DenseLayer> Layers()
         {
             var layers = new List<DenseLayer>();

@@ -96,7 +96,7 @@ if [ "$ORACLE_STEPS" -gt 0 ]; then
     END { for (k in want) if (!(k in done)) { print "main-job: cannot write " k " into the rig file" > "/dev/stderr"; exit 1 } }
   ' "$RIG" >"$OUT/perturbed-rig.yaml"
   $TRAINER train --env "$OUT/perturbed-rig.yaml" --resume "$OUT/sim/ckpt.safetensors" --seed "$SEED" --total-steps $((TRAIN_STEPS + ORACLE_STEPS)) \
-    --set eval_every=0 --set final_eval_episodes=1 --out "$OUT/oracle" --no-export >"$OUT/oracle.log" 2>&1 || { tail -20 "$OUT/oracle.log"; exit 1; }
+    --set eval_every=0 --set final_eval_episodes=1 --set video_every=0 --out "$OUT/oracle" --no-export >"$OUT/oracle.log" 2>&1 || { tail -20 "$OUT/oracle.log"; exit 1; }
   $EXPORTER --onnx "$OUT/oracle/policy.onnx" --checkpoint "$OUT/oracle/ckpt.safetensors" --verify --force >"$OUT/oracle/export.log"
   evaluate "$OUT/oracle/policy.onnx" "$OUT/oracle.json" "oracle"
   rows+=("oracle: sim on the perturbed plant, +$ORACLE_STEPS steps|0|$OUT/oracle.json")

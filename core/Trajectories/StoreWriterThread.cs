@@ -28,6 +28,7 @@ internal sealed class StoreWriterThread : IDisposable
     private readonly RawStatement _insertEpisode;
     private readonly RawStatement _endEpisode;
     private readonly RawStatement _endLastStep;
+    private readonly RawStatement _abandonEpisode;
 
     private bool _inTransaction;
     private long _deadline;
@@ -60,6 +61,8 @@ internal sealed class StoreWriterThread : IDisposable
             "UPDATE episodes SET status = 'complete', ended_at = ?2, length = ?3, return = ?4, terminated = ?5, truncated = ?6 WHERE id = ?1");
         _endLastStep = new RawStatement(db,
             "UPDATE steps SET terminated = ?3, truncated = ?4, next_observation = ?5 WHERE episode_id = ?1 AND t = ?2");
+        _abandonEpisode = new RawStatement(db,
+            "UPDATE episodes SET ended_at = ?2, length = ?3, return = ?4 WHERE id = ?1");
     }
 
     public long CommittedSteps => Volatile.Read(ref _committedSteps);
@@ -157,6 +160,13 @@ internal sealed class StoreWriterThread : IDisposable
                     _endLastStep.Execute();
                 }
                 break;
+            case WriterMessageKind.AbandonEpisode:
+                _abandonEpisode.Bind(1, m.EpisodeId);
+                _abandonEpisode.Bind(2, FormatTime(m.TimestampNs));
+                _abandonEpisode.Bind(3, (long)m.T);
+                _abandonEpisode.Bind(4, m.Reward);
+                _abandonEpisode.Execute();
+                break;
             default:
                 throw new InvalidOperationException($"Unknown writer message kind {m.Kind}.");
         }
@@ -184,5 +194,6 @@ internal sealed class StoreWriterThread : IDisposable
         _insertEpisode.Dispose();
         _endEpisode.Dispose();
         _endLastStep.Dispose();
+        _abandonEpisode.Dispose();
     }
 }

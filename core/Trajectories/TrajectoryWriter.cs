@@ -206,6 +206,19 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         _openEpisode = -1;
     }
 
+    /// <summary>Closes the open episode without vouching for its end: its steps stay, its status stays 'incomplete'
+    /// (the trainer treats it as cut by a crash: truncated, last step dropped), and it gets an end time, so readers
+    /// know it is finished rather than still being written. For an episode the loop could not carry on truthfully —
+    /// the link to the rig broke, or the rig did not apply an action the log would otherwise claim.</summary>
+    public void AbandonEpisode()
+    {
+        ThrowIfUnusable();
+        if (_openEpisode < 0)
+            throw new InvalidOperationException("No episode is open; call BeginEpisode before AbandonEpisode.");
+        Send(new WriterMessage(WriterMessageKind.AbandonEpisode, _openEpisode, NextSlot(), _t, _episodeReturn, 0, 0, NowUnixNs(), false, false));
+        _openEpisode = -1;
+    }
+
     private int NextSlot() => (int)(_sequence++ % _slotCount);
 
     private void Send(in WriterMessage message)

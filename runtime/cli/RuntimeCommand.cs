@@ -133,6 +133,12 @@ public sealed class RuntimeCommand
                 plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = sim, RigFile = rig, Perturbations = perturbations, Randomize = randomize });
             }
         }
+        catch (RigContractException e)
+        {
+            // The rig answered but does not fit the model: the same exit code as any other contract mismatch.
+            Error.WriteLine($"runtime: {e.Message}");
+            return ExitCodes.ContractMismatch;
+        }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
             // Serial errors (missing device, busy, permission with the dialout hint, handshake mismatch) are IOExceptions
@@ -231,7 +237,7 @@ public sealed class RuntimeCommand
             if (live) System.Console.WriteLine();
             if (!DisposeLog(log)) return ExitCodes.Failure;
 
-            WriteSummary(summary, logPath, log);
+            WriteSummary(summary, logPath, log, plant);
             if (plant is SerialPlant serial) Console.MarkupLine($"[grey]serial link[/] {Markup.Escape(serial.LinkStats.ToString())}");
             if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary);
             if (summary.Cancelled) return ExitCodes.Cancelled;
@@ -254,7 +260,7 @@ public sealed class RuntimeCommand
         }
     }
 
-    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log)
+    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log, IPlant plant)
     {
         static string Us(double ns) => double.IsNaN(ns) ? "n/a" : (ns / 1000.0).ToString("F1", CultureInfo.InvariantCulture) + " µs";
         var table = new Table().Border(TableBorder.Rounded).AddColumn("run").AddColumn(new TableColumn("value").RightAligned());
@@ -263,7 +269,9 @@ public sealed class RuntimeCommand
         table.AddRow("return mean ± std", s.Episodes.Count == 0 ? "n/a"
             : $"{s.ReturnMean.ToString("F2", CultureInfo.InvariantCulture)} ± {s.ReturnStd.ToString("F2", CultureInfo.InvariantCulture)}");
         table.AddRow("inference latency p50 / p99", $"{Us(s.Latency.Percentile(0.5))} / {Us(s.Latency.Percentile(0.99))}");
-        table.AddRow("loop period", s.PeriodSeconds is double p ? $"{(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms ({(1 / p).ToString("G4", CultureInfo.InvariantCulture)} Hz)" : "free-running (simulation)");
+        static string Period(double p) => $"{(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms ({(1 / p).ToString("G4", CultureInfo.InvariantCulture)} Hz)";
+        table.AddRow("loop period", s.PeriodSeconds is double p ? Period(p)
+            : plant is IRigFeedback ? $"{Period(plant.ControlPeriod)}, paced by the rig's clock" : "free-running (simulation)");
         table.AddRow("jitter p99", s.Jitter.Count == 0 ? "n/a (not paced)" : Us(s.Jitter.Percentile(0.99)));
         table.AddRow("deadline misses", s.DeadlineMisses.ToString(CultureInfo.InvariantCulture));
         table.AddRow("faults (NaN/Inf actions)", s.Faults.ToString(CultureInfo.InvariantCulture));

@@ -163,7 +163,8 @@ public sealed class TrajectoryPublisher : IDisposable
         {
             if (e.IndexInRun != _episodesDone)
                 throw new InvalidDataException($"Run {_runId} in {_storePath} skips from episode {_episodesDone} to {e.IndexInRun}; the store is damaged.");
-            if (e.Status != EpisodeStatus.Complete && !final) break; // the loop is still writing it
+            // Still being written unless complete, or abandoned (an end time but status incomplete: see AbandonEpisode).
+            if (e.Status != EpisodeStatus.Complete && e.EndedAt is null && !final) break;
             int obs = e.ObservationSize, act = e.ActionSize;
             int t = 0;
             do

@@ -1,5 +1,5 @@
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Training;
@@ -43,7 +43,7 @@ internal static class FieldLog
         var action = new float[agent.Policy.ActionSize];
         var envAction = new float[env.ActionSpace.FlatSize];
         var next = new float[d];
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         for (int e = 0; e < episodes; e++)
         {
             writer.BeginEpisode(actingPolicy?.Invoke(e));
