@@ -119,7 +119,7 @@ public sealed class RetrainTests : IDisposable
         var obs = new float[3];
         var action = new float[1];
         var outputs = new float[1];
-        var rng = new Core.Randomness.Xoshiro256(3);
+        var rng = new TrpoEdge.Sim.Random.Pcg64(3);
         for (int e = 0; e < 2; e++)
         {
             writer.BeginEpisode();
