@@ -6,7 +6,7 @@ using TrpoEdge.Trainer.Training;
 
 namespace TrpoEdge.Bench;
 
-/// <summary>`bench variants [seeds] [env,env]`: single path vs vine vs KL penalty (issue 9) on CartPole-v1 and
+/// <summary>`bench variants [seeds] [env,env]`: single path vs vine vs KL penalty (the sampling and constraint variants) on CartPole-v1 and
 /// Pendulum-v1, several seeds each, from the shipped configs. Per run: environment steps — all of them, the vine's
 /// branch steps included — until the deterministic evaluation (10 episodes, confirmed over 100) first reaches the
 /// threshold, the wall time spent training (evaluation excluded) to get there and over the whole budget, and the 100-episode deterministic return at the end of the

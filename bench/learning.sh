@@ -27,7 +27,7 @@ mkdir -p "$out"
 threshold_of() {
   case "$1" in
     Pendulum-v1) echo -200 ;; CartPole-v1) echo 500 ;; Acrobot-v1) echo -100 ;; MountainCarContinuous-v0) echo 90 ;;
-    *) echo "no threshold known for $1" >&2; exit 2 ;;
+    *) echo "no threshold is known for $1 (a rig has none): train it with trainer train and read the final return" >&2; exit 2 ;;
   esac
 }
 
@@ -47,9 +47,10 @@ for env in "${envs[@]}"; do
   budget=$(setting "$env" n_timesteps); budget=${budget%.*}
   steps_list=(); walls=(); missed=0
   for seed in $seeds; do
-    log="$out/$env-seed$seed.log"
+    name=$(basename "${env%.yaml}")   # a rig file's path is not a folder name
+    log="$out/$name-seed$seed.log"
     start=$(date +%s.%N)
-    dotnet trainer/cli/bin/Release/net10.0/trainer.dll train --env "$env" --seed "$seed" --out "$out/$env-seed$seed" --no-export \
+    dotnet trainer/cli/bin/Release/net10.0/trainer.dll train --env "$env" --seed "$seed" --out "$out/$name-seed$seed" --no-export \
       --set video_every=0 --set checkpoint_every=0 --set eval_every="$every" --set eval_episodes=100 --set stop_at_return="$threshold" \
       $(for kv in "${overrides[@]}"; do printf -- '--set %s ' "$kv"; done) >"$log" 2>&1 || { echo "$env seed $seed failed, see $log"; exit 1; }
     wall=$(echo "$(date +%s.%N) - $start" | bc)

@@ -14,6 +14,9 @@ public static class EnvRegistry
     public static IEnv Make(string id)
     {
         ArgumentNullException.ThrowIfNull(id);
+        // Ids are matched without regard to case (pendulum-v1 is Pendulum-v1); the environment reports the canonical one.
+        id = Ids.FirstOrDefault(known => string.Equals(known, id, StringComparison.OrdinalIgnoreCase)) ?? id;
+        if (id.StartsWith("rig:", StringComparison.OrdinalIgnoreCase)) id = "Rig:" + id[4..];
         switch (id)
         {
             case PendulumEnv.EnvId: return new PendulumEnv();
@@ -27,9 +30,9 @@ public static class EnvRegistry
         {
             string? path = FindRigFile(id.Substring(4));
             if (path is not null) return new RigEnv(RigSpec.Load(path));
-            throw new ArgumentException($"No rig file for '{id}': looked for hardware/rigs/{id.Substring(4)}.yaml under TRPOEDGE_RIGS_DIR, the working directory and the application directory. Pass the YAML path instead.", nameof(id));
+            throw new ArgumentException($"No rig file for '{id}': looked for hardware/rigs/{id.Substring(4)}.yaml under TRPOEDGE_RIGS_DIR, the working directory and the application directory. Pass the YAML path instead.");
         }
-        throw new ArgumentException($"Unknown environment id '{id}'. Known ids: {string.Join(", ", Ids)}; or a path to a rig file (*.yaml), or Rig:<name>.", nameof(id));
+        throw new ArgumentException($"Unknown environment id '{id}'. Known ids: {string.Join(", ", Ids)}; or a path to a rig file (*.yaml), or Rig:<name>. `trainer list` shows them.");
     }
 
     /// <summary>Finds <c>&lt;name&gt;.yaml</c> in TRPOEDGE_RIGS_DIR, else in hardware/rigs below the working or

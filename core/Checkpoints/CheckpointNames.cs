@@ -1,6 +1,6 @@
 namespace TrpoEdge.Core.Checkpoints;
 
-/// <summary>Tensor names and metadata keys of a <see cref="PolicyCheckpoint"/> file (DESIGN.md contract 1).
+/// <summary>Tensor names and metadata keys of a <see cref="PolicyCheckpoint"/> file (docs/ARCHITECTURE.md contract 1).
 /// Written here once so that Python users, tests and tools agree with the C# reader.</summary>
 public static class CheckpointNames
 {
@@ -37,6 +37,10 @@ public static class CheckpointNames
     public const string Hyperparameters = "hyperparameters";
     /// <summary>The KL-penalty variant's adapted β for its next update; optional, written by penalty runs only.</summary>
     public const string PenaltyBeta = "penalty_beta";
+    /// <summary>Lower-case hex SHA-256 of the data buffer (every tensor's bytes, in file order), checked on load:
+    /// safetensors itself has no checksum, so without it flipped bytes in a weight would load silently. Optional:
+    /// checkpoints written before it existed load unverified.</summary>
+    public const string DataSha256 = "data_sha256";
     /// <summary>Prefix of the free-form <see cref="PolicyCheckpoint.Extra"/> entries.</summary>
     public const string ExtraPrefix = "extra.";
 }

@@ -14,7 +14,7 @@ internal sealed class CheckpointReader(SafeTensorsContent content, Func<string, 
         CheckpointNames.FormatVersion, CheckpointNames.EnvId, CheckpointNames.ObservationSpace, CheckpointNames.ActionSpace,
         CheckpointNames.ControlPeriod, CheckpointNames.Hidden, CheckpointNames.Activation, CheckpointNames.ObsClip,
         CheckpointNames.ObsEpsilon, CheckpointNames.PolicyVersion, CheckpointNames.TotalSteps, CheckpointNames.ParentSha256,
-        CheckpointNames.Hyperparameters, CheckpointNames.PenaltyBeta,
+        CheckpointNames.Hyperparameters, CheckpointNames.PenaltyBeta, CheckpointNames.DataSha256,
     };
 
     private readonly HashSet<string> _taken = new(StringComparer.Ordinal);

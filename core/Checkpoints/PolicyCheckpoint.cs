@@ -4,7 +4,7 @@ using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Core.Checkpoints;
 
-/// <summary>A trained policy as one safetensors file (DESIGN.md contract 1): policy and value networks,
+/// <summary>A trained policy as one safetensors file (docs/ARCHITECTURE.md contract 1): policy and value networks,
 /// log σ, observation normaliser, the value optimiser's state and the metadata that says what the networks
 /// are for. Tensor names and metadata keys are in <see cref="CheckpointNames"/>. Saving and loading run the
 /// same validation, so anything that saves also loads, and a save–load–save round trip is byte-identical.</summary>
@@ -60,13 +60,35 @@ public sealed record PolicyCheckpoint
     /// <summary>Reads and validates a checkpoint. A corrupt or truncated file, a missing or unexpected tensor,
     /// a wrong shape, a NaN/Inf value or bad metadata raises <see cref="InvalidDataException"/> naming the file
     /// and the tensor or key.</summary>
-    public static PolicyCheckpoint Load(string path) =>
-        FromContent(SafeTensors.Read(path), what => new InvalidDataException($"Checkpoint '{path}' is invalid: {what}."));
+    public static PolicyCheckpoint Load(string path) => Verified(SafeTensors.Read(path), path);
 
     /// <summary>Validates checkpoint bytes received other than from a file (e.g. a message); <paramref name="source"/>
     /// names them in errors.</summary>
-    public static PolicyCheckpoint Parse(ReadOnlySpan<byte> bytes, string source) =>
-        FromContent(SafeTensors.Parse(bytes, source), what => new InvalidDataException($"Checkpoint '{source}' is invalid: {what}."));
+    public static PolicyCheckpoint Parse(ReadOnlySpan<byte> bytes, string source) => Verified(SafeTensors.Parse(bytes, source), source);
+
+    /// <summary>Checks names, shapes and values (those errors name the tensor), then the data checksum: a flipped
+    /// byte that leaves every value finite would otherwise load as a slightly different policy.</summary>
+    private static PolicyCheckpoint Verified(SafeTensorsContent content, string source)
+    {
+        Func<string, Exception> fail = what => new InvalidDataException($"Checkpoint '{source}' is invalid: {what}.");
+        PolicyCheckpoint checkpoint = FromContent(content, fail);
+        if (content.Metadata.TryGetValue(CheckpointNames.DataSha256, out string? expected))
+        {
+            string actual = DataSha256(content.Tensors.Values);
+            if (!string.Equals(expected, actual, StringComparison.Ordinal))
+                throw fail($"its tensor data does not match the SHA-256 recorded when it was saved ({expected[..Math.Min(12, expected.Length)]}… recorded, "
+                    + $"{actual[..12]}… now): the file was damaged or edited after saving. Use another copy or an earlier checkpoint");
+        }
+        return checkpoint;
+    }
+
+    /// <summary>SHA-256 of the tensors' bytes concatenated in the given order (the data buffer, when in file order).</summary>
+    private static string DataSha256(IEnumerable<Tensor> tensors)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (Tensor t in tensors) hash.AppendData(t.Data);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 
     public static string Sha256Of(string path) => Sha256Hex.OfFile(path);
 
@@ -124,6 +146,7 @@ public sealed record PolicyCheckpoint
             [CheckpointNames.ParentSha256] = ParentSha256 ?? "",
             [CheckpointNames.Hyperparameters] = Hyperparameters,
         };
+        metadata[CheckpointNames.DataSha256] = DataSha256(tensors); // the tensors in write order: the data buffer
         if (PenaltyBeta is double beta) metadata[CheckpointNames.PenaltyBeta] = beta.ToString("R", CultureInfo.InvariantCulture);
         foreach (var (key, value) in Extra)
         {

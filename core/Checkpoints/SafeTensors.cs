@@ -90,11 +90,21 @@ public static class SafeTensors
         return file;
     }
 
+    /// <summary>1 GiB: far above any policy, critic and optimiser state this toolkit trains.</summary>
+    public const long MaxFileBytes = 1L << 30;
+
     /// <summary>Reads and validates a file. Any defect raises <see cref="InvalidDataException"/> naming the file
     /// and the tensor or field at fault.</summary>
     public static SafeTensorsContent Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+            throw new InvalidDataException($"Checkpoint '{path}' is a folder; give the file inside it (e.g. {Path.Combine(path, "ckpt.safetensors")}).");
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new FileNotFoundException($"Checkpoint file '{path}' does not exist.", path);
+        // Checked before reading: a wrong path (a disk image, a sparse file) is refused without being loaded whole.
+        if (info.Length > MaxFileBytes)
+            throw Bad(path, $"the file is {info.Length:N0} bytes, more than the {MaxFileBytes:N0} a TrpoEdge checkpoint can be; check the path");
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (FileNotFoundException) { throw new FileNotFoundException($"Checkpoint file '{path}' does not exist.", path); }

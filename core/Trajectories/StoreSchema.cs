@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace TrpoEdge.Core.Trajectories;
 
-/// <summary>The store's SQLite schema (DESIGN.md contract 3) and the checks that a file is one. The file is
+/// <summary>The store's SQLite schema (docs/ARCHITECTURE.md contract 3) and the checks that a file is one. The file is
 /// marked by <c>PRAGMA application_id</c> (so a stranger's SQLite file is refused) and versioned by
 /// <c>PRAGMA user_version</c> (so an older build refuses a newer layout instead of misreading it).
 /// <para>Version 2 added the acting policy of every episode (<c>episodes.policy_version</c>,

@@ -4,7 +4,7 @@ using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Core.Trajectories;
 
-/// <summary>Reads a trajectory store (DESIGN.md contract 3), read-only, while a writer may still be appending to it
+/// <summary>Reads a trajectory store (docs/ARCHITECTURE.md contract 3), read-only, while a writer may still be appending to it
 /// (WAL: a reader sees the transactions committed when its query started and never blocks the writer).</summary>
 public sealed class TrajectoryReader : IDisposable
 {

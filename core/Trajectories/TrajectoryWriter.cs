@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 
 namespace TrpoEdge.Core.Trajectories;
 
-/// <summary>Logs one run of a policy into a trajectory store (DESIGN.md contract 3) without making the control
+/// <summary>Logs one run of a policy into a trajectory store (docs/ARCHITECTURE.md contract 3) without making the control
 /// loop wait for the disk. <see cref="Append"/> copies the step into a preallocated slot and posts a small value
 /// message to a bounded channel; a dedicated thread drains the channel and commits batched transactions.
 /// <para>Use from ONE thread (the control loop): <c>BeginEpisode</c>, then <c>Append</c> per step, then

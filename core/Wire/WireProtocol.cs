@@ -1,6 +1,6 @@
 namespace TrpoEdge.Core.Wire;
 
-/// <summary>DESIGN.md contract 4: the constants of the serial wire protocol (hardware/PROTOCOL.md).
+/// <summary>docs/ARCHITECTURE.md contract 4: the constants of the serial wire protocol (hardware/PROTOCOL.md).
 /// The firmware's <c>protocol/wire.h</c> repeats them; the byte-exact examples keep both honest.</summary>
 public static class WireProtocol
 {

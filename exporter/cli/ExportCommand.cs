@@ -35,16 +35,25 @@ public sealed class ExportCommand
         Description = "Overwrite the output file if it exists.",
     };
 
+    private readonly Option<string?> _summaryJson = new("--summary-json")
+    {
+        Description = "Also write the summary (model path, SHA-256, size, parameters, verification result) as JSON to this file, for scripts.",
+    };
+
     private ExportCommand(IAnsiConsole console, TextWriter error)
     {
         Console = console;
         Error = error;
-        _root = new RootCommand("Export a TrpoEdge policy checkpoint as an ONNX model (opset 17) for the runtime.");
+        _root = new RootCommand("Export a TrpoEdge policy checkpoint as an ONNX model (opset 17) for the runtime. "
+            + "Two more commands, each with its own --help: `exporter keygen --out NAME` makes an ECDSA P-256 signing key pair; "
+            + "`exporter publish --mqtt URL --key KEY.pem MODEL.onnx` publishes a signed, retained policy that runtimes started with "
+            + "--follow-policy pick up. " + Core.Cli.ExitCodeTable.HelpText);
         _root.Options.Add(_onnx);
         _root.Options.Add(_checkpoint);
         _root.Options.Add(_verify);
         _root.Options.Add(_device);
         _root.Options.Add(_force);
+        _root.Options.Add(_summaryJson);
         _root.SetAction(Execute);
     }
 
@@ -67,12 +76,40 @@ public sealed class ExportCommand
         return parsed.Invoke();
     }
 
+    private static void WriteJson(string? path, ExportSummary s, VerificationReport? v)
+    {
+        if (path is null) return;
+        var document = new Dictionary<string, object?>
+        {
+            ["model"] = s.OnnxPath,
+            ["model_sha256"] = s.FileSha256,
+            ["model_bytes"] = s.FileBytes,
+            ["checkpoint"] = s.CheckpointPath,
+            ["checkpoint_sha256"] = s.CheckpointSha256,
+            ["parameters"] = s.ParameterCount,
+            ["policy_version"] = s.PolicyVersion,
+            ["verified"] = v?.Passed,
+            ["verify_worst_abs_difference"] = v?.WorstAbsDifference,
+            ["verify_tolerance"] = v?.Tolerance,
+            ["verify_failures"] = v?.Failures,
+        };
+        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, System.Text.Json.JsonSerializer.Serialize(document, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
     private int Execute(ParseResult parsed)
     {
         string onnxPath = parsed.GetRequiredValue(_onnx);
         string checkpointPath = parsed.GetRequiredValue(_checkpoint);
         bool verify = parsed.GetValue(_verify);
         bool force = parsed.GetValue(_force);
+        string? summaryJson = parsed.GetValue(_summaryJson);
+        if (summaryJson is not null && (Core.Files.FilePaths.Same(summaryJson, checkpointPath) || Core.Files.FilePaths.Same(summaryJson, onnxPath)))
+        {
+            Error.WriteLine($"exporter: --summary-json {summaryJson} is the checkpoint or the model; choose another file.");
+            return ExitCodes.BadInput;
+        }
         InferenceDevice device;
         try
         {
@@ -111,7 +148,11 @@ public sealed class ExportCommand
         }
 
         SummaryTable.Write(Console, summary);
-        if (!verify) return ExitCodes.Ok;
+        if (!verify)
+        {
+            WriteJson(summaryJson, summary, null);
+            return ExitCodes.Ok;
+        }
 
         VerificationReport report;
         try
@@ -131,6 +172,7 @@ public sealed class ExportCommand
             return ExitCodes.VerificationFailed;
         }
         SummaryTable.Write(Console, report);
+        WriteJson(summaryJson, summary, report);
         return report.Passed ? ExitCodes.Ok : ExitCodes.VerificationFailed;
     }
 }

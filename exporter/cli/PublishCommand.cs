@@ -48,14 +48,14 @@ public static class PublishCommand
             string path = parsed.GetValue(model)!;
             try
             {
-                if (!File.Exists(path)) throw new FileNotFoundException($"The model {path} does not exist.", path);
+                Core.Contracts.ModelFile.Check(path, "the model");
                 using ECDsa signer = PolicySigning.LoadPrivateKey(parsed.GetRequiredValue(key));
                 double seconds = parsed.GetValue(timeout);
                 if (!(seconds > 0 && seconds <= 3600)) throw new ArgumentException($"--timeout {seconds} is not a number of seconds in (0, 3600].");
                 MqttClientOptions options = MqttUrl.Parse(parsed.GetRequiredValue(mqtt), parsed.GetValue(clientId) ?? "exporter-" + Guid.NewGuid().ToString("N")[..8])
                     with { ConnectTimeout = TimeSpan.FromSeconds(seconds) };
                 using var client = MqttNetClient.Connect(options);
-                PolicyRelease release = PolicyPublisher.Publish(client, File.ReadAllBytes(path), signer,
+                PolicyRelease release = PolicyPublisher.Publish(client, Core.Contracts.ModelFile.Read(path, "the model"), signer,
                     $"exporter on {Environment.MachineName}", TimeSpan.FromSeconds(seconds));
                 console.MarkupLine($"published policy version {release.PolicyVersion} for [bold]{Markup.Escape(release.EnvId)}[/] "
                     + $"({release.Onnx.Length:N0} bytes, sha256 {release.OnnxSha256[..12]}…, key {PolicySigning.KeyId(signer)}) "

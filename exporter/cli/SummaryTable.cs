@@ -11,7 +11,9 @@ public static class SummaryTable
 {
     public static void Write(IAnsiConsole console, ExportSummary s)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(s.OnnxPath)}[/]");
+        // The path on its own line: as a table title it was cut to the table's width (".../policy.on…").
+        console.MarkupLine($"wrote [bold]{Markup.Escape(s.OnnxPath)}[/]");
+        var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn("");
         table.AddColumn("name");
         table.AddColumn("type");

@@ -59,6 +59,11 @@ public static class PolicyExporter
         string onnxPath, bool overwrite, Stopwatch clock)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(onnxPath);
+        // --force overwrites an earlier model, never the checkpoint it is made from.
+        if (checkpointPath != "(in memory)" && Core.Files.FilePaths.Same(onnxPath, checkpointPath))
+            throw new ExportInputException($"Output \"{onnxPath}\" is the checkpoint being exported; writing the model there would destroy it. Choose another path, e.g. policy.onnx.");
+        if (Directory.Exists(onnxPath))
+            throw new ExportInputException($"Output \"{onnxPath}\" is a folder; give a file path such as {Path.Combine(onnxPath, "policy.onnx")}.");
         if (!overwrite && File.Exists(onnxPath))
             throw new ExportInputException($"Output \"{onnxPath}\" already exists. Choose another path, or pass --force to overwrite it.");
 

@@ -7,7 +7,7 @@ using DataType = TrpoEdge.Exporter.Onnx.Proto.TensorProto.Types.DataType;
 
 namespace TrpoEdge.Exporter;
 
-/// <summary>Turns a checkpoint's policy into the ONNX graph of DESIGN.md contract 2:
+/// <summary>Turns a checkpoint's policy into the ONNX graph of docs/ARCHITECTURE.md contract 2:
 /// raw <c>obs</c> → Sub(mean) → Div(std) → Clip(±clip) → [Gemm(transB=1) → Tanh|Relu]* → Gemm →
 /// continuous: <c>action_mean</c>, <c>action</c> (mean clipped to the bounds), <c>action_log_std</c>;
 /// discrete: <c>logits</c>, <c>action</c> (ArgMax, int64).</summary>
@@ -27,6 +27,7 @@ public static class PolicyGraphBuilder
 
         var g = new OnnxGraphBuilder("trpoedge_policy");
         string obs = g.AddInput(PolicyModelContract.ObservationInput, DataType.Float, batch, obsDim);
+        g.Document(obs, PolicyModelContract.Docs.Observation);
 
         // Observation normalisation exactly as in training: z = clamp((x - mean32) / std32, -clip, clip).
         string mean = g.AddInitializer("obs_norm.mean", network.NormMean, obsDim);
@@ -71,12 +72,13 @@ public static class PolicyGraphBuilder
             ProducerVersion = typeof(PolicyGraphBuilder).Assembly.GetName().Version?.ToString() ?? "",
             ModelVersion = ckpt.PolicyVersion,
             DocString = $"TrpoEdge policy for {ckpt.EnvId}: hidden [{string.Join(",", ckpt.Hidden ?? [])}] {ckpt.Activation}, "
-                + $"{(network.IsDiscrete ? "categorical" : "diagonal Gaussian")} head, policy version {ckpt.PolicyVersion}.",
+                + $"{(network.IsDiscrete ? "categorical" : "diagonal Gaussian")} head, policy version {ckpt.PolicyVersion}. "
+                + PolicyModelContract.Docs.Metadata,
             Metadata = Metadata(ckpt, checkpointSha256),
         });
     }
 
-    /// <summary>DESIGN.md contract 2's metadata_props, keyed by <see cref="PolicyModelContract.Metadata"/>.</summary>
+    /// <summary>The model contract's metadata_props (docs/ARCHITECTURE.md, "Policy model"), keyed by <see cref="PolicyModelContract.Metadata"/>.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> Metadata(PolicyCheckpoint checkpoint, string checkpointSha256) =>
     [
         new(PolicyModelContract.Metadata.FormatVersion, PolicyModelContract.FormatVersion.ToString(CultureInfo.InvariantCulture)),
@@ -95,6 +97,8 @@ public static class PolicyGraphBuilder
             OnnxAttributes.Int("axis", 1), OnnxAttributes.Int("keepdims", 0));
         g.AddOutput(PolicyModelContract.ActionOutput, DataType.Int64, batch);
         g.AddOutput(logits, DataType.Float, batch, actions);
+        g.Document(PolicyModelContract.ActionOutput, PolicyModelContract.Docs.DiscreteAction);
+        g.Document(logits, PolicyModelContract.Docs.Logits);
     }
 
     private static void AddGaussianHead(OnnxGraphBuilder g, PolicyNetwork network, string mean, OnnxDim batch, int actDim)
@@ -125,6 +129,9 @@ public static class PolicyGraphBuilder
         g.AddOutput(PolicyModelContract.ActionOutput, DataType.Float, batch, actDim);
         g.AddOutput(mean, DataType.Float, batch, actDim);
         g.AddOutput(PolicyModelContract.ActionLogStdOutput, DataType.Float, batch, actDim);
+        g.Document(PolicyModelContract.ActionOutput, PolicyModelContract.Docs.ContinuousAction);
+        g.Document(mean, PolicyModelContract.Docs.ActionMean);
+        g.Document(PolicyModelContract.ActionLogStdOutput, PolicyModelContract.Docs.ActionLogStd);
     }
 
     private static bool AllEqual(float[] values)

@@ -52,7 +52,7 @@ public sealed unsafe class PseudoTerminal : IByteLink, IDisposable
             if (keeper < 0) throw Error($"open({slave})");
             if (linkPath is not null)
             {
-                if (File.Exists(linkPath) || new FileInfo(linkPath).LinkTarget is not null) File.Delete(linkPath);
+                if (IsStaleLink(linkPath)) File.Delete(linkPath);
                 File.CreateSymbolicLink(linkPath, slave);
             }
             return new PseudoTerminal(master, keeper, slave, linkPath);
@@ -63,6 +63,24 @@ public sealed unsafe class PseudoTerminal : IByteLink, IDisposable
             PtyNative.Close(master);
             throw;
         }
+    }
+
+    /// <summary>The link path may only be free or hold a link to a pty device that an earlier emulator left behind
+    /// (killed before it could remove it). Anything else there belongs to the user: the emulator would replace it
+    /// with its link and delete that on exit, so it refuses instead.</summary>
+    private static bool IsStaleLink(string linkPath)
+    {
+        var info = new FileInfo(linkPath);
+        string? target = info.LinkTarget;
+        if (target is null)
+        {
+            if (!info.Exists && !Directory.Exists(linkPath)) return false;
+            throw new IOException($"--pty {linkPath}: that path already exists and is not a pty link; the emulator would replace it "
+                + "with a symbolic link and delete it on exit. Give a path that does not exist yet, e.g. /tmp/rig.");
+        }
+        if (target.StartsWith("/dev/pts/", StringComparison.Ordinal) || target.StartsWith("/dev/ttys", StringComparison.Ordinal)) return true;
+        throw new IOException($"--pty {linkPath}: that path is a symbolic link to {target}, not to a pty; "
+            + "give a path that does not exist yet, e.g. /tmp/rig.");
     }
 
     private static void MakeRaw(int fd)
@@ -124,7 +142,8 @@ public sealed unsafe class PseudoTerminal : IByteLink, IDisposable
         int k = Interlocked.Exchange(ref _keeper, -1);
         if (k >= 0) PtyNative.Close(k);
         if (m >= 0) PtyNative.Close(m);
-        if (LinkPath is not null)
+        // Only our own link goes: if someone replaced it with a file of their own meanwhile, it stays.
+        if (LinkPath is not null && new FileInfo(LinkPath).LinkTarget == SlavePath)
         {
             try { File.Delete(LinkPath); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }

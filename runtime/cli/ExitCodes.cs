@@ -20,8 +20,6 @@ public static class ExitCodes
     /// <summary>Stopped by Ctrl-C / SIGTERM (128 + SIGINT, the shell convention); the actuator was zeroed.</summary>
     public const int Cancelled = 130;
 
-    public const string HelpText =
-        "Exit codes: 0 ok (an episode a rig link interrupted is reported, closed as incomplete in the log, and the run goes on); "
-        + "1 unexpected failure (also: the broker or rig did not come back); 2 bad arguments or input; 3 the model does not fit the plant or the rig's handshake; "
-        + "4 a safety fault or limit stopped an episode; 5 ONNX Runtime could not load or run the model; 6 the --device asked for is not available here (CUDA libraries or the GPU build missing); 130 stopped by Ctrl-C.";
+    /// <summary>The table shared by every program (these codes are its runtime rows).</summary>
+    public const string HelpText = Core.Cli.ExitCodeTable.HelpText;
 }

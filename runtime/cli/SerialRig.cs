@@ -12,8 +12,7 @@ internal static class SerialRig
 {
     public static SerialPlant Open(string modelPath, string port, int baud)
     {
-        if (!File.Exists(modelPath)) throw new FileNotFoundException($"Model {modelPath} does not exist.", modelPath);
-        byte[] model = File.ReadAllBytes(modelPath);
+        byte[] model = Core.Contracts.ModelFile.Read(modelPath);
         PolicyModelInfo info;
         using (var session = new OnnxModel(model))
             info = PolicyContractChecker.ReadInfo(session, Convert.ToHexStringLower(SHA256.HashData(model)), []);

@@ -32,7 +32,7 @@ public sealed class VerifyDeviceTests
         string onnx = dir.File("p.onnx");
         var (code, _, err) = Run("--onnx", onnx, "--checkpoint", ckpt, "--verify", "--device", "cuda:0");
         Assert.Equal(ExitCodes.DeviceUnavailable, code);
-        Assert.Equal(4, code);
+        Assert.Equal(6, code);
         string line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("--device cuda:0: this build carries the CPU-only ONNX Runtime", line);
         Assert.Contains("cuDNN 9", line);

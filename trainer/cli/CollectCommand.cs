@@ -24,8 +24,11 @@ internal static class CollectCommand
         {
             mqtt, into, duration, clientId,
         };
-        command.SetAction((parse, token) => CliErrors.Guard(() =>
-            Run(parse.GetRequiredValue(mqtt), parse.GetRequiredValue(into), parse.GetValue(duration), parse.GetRequiredValue(clientId), token)));
+        command.SetAction((parse, token) => CliErrors.Guard(async () =>
+        {
+            using var interrupt = Interrupt.Install("closing the store", token);
+            return await Run(parse.GetRequiredValue(mqtt), parse.GetRequiredValue(into), parse.GetValue(duration), parse.GetRequiredValue(clientId), interrupt.Token);
+        }));
         return command;
     }
 

@@ -20,9 +20,15 @@ internal static class ConsoleProgress
         }
 
         TrainingResult? result = null;
+        // Below 100 columns the full line would squeeze the bar, percentage and ETA out (the ETA then wraps one
+        // character per line): a short description and a bar sized to what is left keep everything on one line.
+        int width = AnsiConsole.Profile.Width;
+        bool narrow = width < 100;
+        Func<UpdateReport, string> describe = narrow ? r => Short(r, options) : r => Line(r, options);
+        int barWidth = narrow ? Math.Max(8, width - 36 - 18) : 40;
         await AnsiConsole.Progress()
             .AutoClear(false)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn { Width = barWidth }, new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
                 var task = context.AddTask("starting", maxValue: options.TotalSteps);
@@ -30,13 +36,19 @@ internal static class ConsoleProgress
                 run.Updated += r =>
                 {
                     task.Value = Math.Min(r.TotalSteps, options.TotalSteps);
-                    task.Description = Markup.Escape(Line(r, options));
+                    task.Description = Markup.Escape(describe(r));
                 };
                 result = await Task.Run(() => run.Run(cancellation), CancellationToken.None);
                 task.Value = options.TotalSteps;
             });
         return result!;
     }
+
+    /// <summary>At most 36 characters: steps done and the latest return.</summary>
+    private static string Short(UpdateReport r, TrainingOptions o) =>
+        $"{Compact(r.TotalSteps)}/{Compact(o.TotalSteps)} ret {r.EpisodeReturnMean:F1}{(r.EvalReturnMean is { } e ? $" ev {e:F0}" : "")}";
+
+    private static string Compact(long n) => n >= 10_000_000 ? $"{n / 1e6:F0}M" : n >= 10_000 ? $"{n / 1e3:F0}k" : n.ToString("N0");
 
     private static string Line(UpdateReport r, TrainingOptions o)
     {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Core.Files;
 using TrpoEdge.Sim;
 using TrpoEdge.Sim.Rendering;
 using TrpoEdge.Trainer.Training;
@@ -16,18 +17,21 @@ internal static class EvalCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint file (.safetensors) written by trainer train.", Required = true };
         var episodes = new Option<int>("--episodes") { Description = "Episodes to play.", DefaultValueFactory = _ => 100 };
-        var seed = new Option<ulong>("--seed") { Description = "Episode i starts from reset(seed + i).", DefaultValueFactory = _ => 0 };
+        var seed = new Option<ulong>("--seed") { Description = "Episode i starts from reset(seed + i). Training's own evaluations start at its run seed + 1,000,000 (disjoint from the training episodes); pass that to reproduce its final figure.", DefaultValueFactory = _ => 0 };
+        var summaryJson = SummaryJson.CreateOption();
         var env = new Option<string?>("--env") { Description = "Evaluate on another environment with the same spaces (e.g. a rig file) instead of the one trained on." };
         var render = new Option<string?>("--render") { Description = "Write the first episode as a video or animation: .mp4 (H.264 through ffmpeg, captioned with step, action and return), .gif, .svg, or .png (last frame)." };
-        var command = new Command("eval", "Evaluate a checkpoint's deterministic policy.") { checkpoint, episodes, seed, env, render };
+        var command = new Command("eval", "Evaluate a checkpoint's deterministic policy.") { checkpoint, episodes, seed, env, render, summaryJson };
         command.SetAction((parse, _) => CliErrors.Guard(() => Task.FromResult(
-            Run(parse.GetValue(checkpoint)!, parse.GetValue(episodes), parse.GetValue(seed), parse.GetValue(env), parse.GetValue(render)))));
+            Run(parse.GetValue(checkpoint)!, parse.GetValue(episodes), parse.GetValue(seed), parse.GetValue(env), parse.GetValue(render), parse.GetValue(summaryJson)))));
         return command;
     }
 
-    private static int Run(string checkpointPath, int episodes, ulong seed, string? envOverride, string? renderPath)
+    private static int Run(string checkpointPath, int episodes, ulong seed, string? envOverride, string? renderPath, string? summaryJson)
     {
         if (episodes < 1) throw new ArgumentException($"--episodes {episodes}: play at least one episode.");
+        if (renderPath is not null) FilePaths.EnsureNotAnInput("--render", renderPath, ("--checkpoint", checkpointPath));
+        if (summaryJson is not null) FilePaths.EnsureNotAnInput("--summary-json", summaryJson, ("--checkpoint", checkpointPath), ("--render", renderPath));
         PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(checkpointPath);
         Agent agent = Agent.FromCheckpoint(checkpoint);
         string envId = envOverride ?? checkpoint.EnvId;
@@ -62,6 +66,18 @@ internal static class EvalCommand
         table.AddRow("return", $"{mean:F2} ± {std:F2} (min {returns.Min():F1}, max {returns.Max():F1})");
         if (renderPath is not null) table.AddRow("rendered", Markup.Escape(renderPath));
         AnsiConsole.Write(table);
+        SummaryJson.Write(summaryJson, new Dictionary<string, object?>
+        {
+            ["checkpoint"] = checkpointPath,
+            ["policy_version"] = checkpoint.PolicyVersion,
+            ["training_steps"] = checkpoint.TotalSteps,
+            ["env_id"] = envId,
+            ["episodes"] = episodes,
+            ["first_seed"] = seed,
+            ["return_mean"] = SummaryJson.Finite(mean),
+            ["return_std"] = SummaryJson.Finite(std),
+            ["returns"] = returns,
+        });
         return 0;
     }
 }

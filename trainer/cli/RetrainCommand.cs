@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Spectre.Console;
 using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Core.Files;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Metrics;
@@ -29,25 +30,64 @@ internal static class RetrainCommand
         var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
+        var force = new Option<bool>("--force") { Description = "Replace a checkpoint already in --out (never the one given to --checkpoint)." };
+        var summaryJson = SummaryJson.CreateOption();
         var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime). " +
             "Exit codes: 0 a new checkpoint was written; 2 bad input or refused data (the message names the store, run, episode and step); " +
-            "3 no update was accepted, so no checkpoint was written.")
-            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, simSteps, warmup, seed, noExport };
-        command.SetAction((parse, cancellation) => CliErrors.Guard(() => Task.FromResult(Run(
-            parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
-            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), BehaviourKl = parse.GetValue(behaviourKl), TargetKl = parse.GetValue(targetKl),
-                TraceClip = parse.GetValue(traceClip), ValueClip = parse.GetValue(valueClip), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
-            !parse.GetValue(noExport), cancellation))));
+            "3 no update was accepted, so no checkpoint was written; 130 stopped by Ctrl-C or SIGTERM (the accepted updates are saved). "
+            + TrpoEdge.Core.Cli.ExitCodeTable.HelpText)
+            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, simSteps, warmup, seed, noExport, force, summaryJson };
+        command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
+        {
+            using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
+            return Task.FromResult(Run(
+                parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
+                new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), BehaviourKl = parse.GetValue(behaviourKl), TargetKl = parse.GetValue(targetKl),
+                    TraceClip = parse.GetValue(traceClip), ValueClip = parse.GetValue(valueClip), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
+                !parse.GetValue(noExport), parse.GetValue(force), parse.GetValue(summaryJson), interrupt.Token));
+        }));
         return command;
     }
 
-    private static int Run(string checkpointPath, string[] stores, string? output, RetrainOptions options, bool export, CancellationToken cancellation)
+    private static void CheckOutput(string outDir, string checkpointPath, string[] stores, bool export, bool force)
     {
-        if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"Checkpoint {checkpointPath} does not exist.", checkpointPath);
+        if (File.Exists(outDir)) throw new ArgumentException($"--out {outDir} is a file, not a folder; give a folder for the new checkpoint.");
+        string newCheckpoint = Path.Combine(outDir, "ckpt.safetensors"), model = Path.Combine(outDir, "policy.onnx");
+        var inputs = new List<(string Option, string Path)> { ("--checkpoint", checkpointPath) };
+        inputs.AddRange(stores.Select(s => ("--from", s)));
+        foreach ((string option, string input) in inputs)
+        {
+            foreach (string written in export ? [newCheckpoint, model] : new[] { newCheckpoint })
+            {
+                if (FilePaths.Same(written, input))
+                    throw new ArgumentException($"--out {outDir} would write {Path.GetFileName(written)} over {option} {input}, destroying the input; choose another --out (the default is a 'retrained' folder beside the checkpoint).");
+            }
+        }
+        if (!force && File.Exists(newCheckpoint))
+            throw new ArgumentException($"--out {outDir} already holds a checkpoint ({newCheckpoint}); choose another --out, or pass --force to replace it.");
+        try
+        {
+            Directory.CreateDirectory(outDir);
+            string probe = Path.Combine(outDir, $".write-test-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"--out {outDir} cannot be written ({e.Message}); choose a folder you can write to.");
+        }
+    }
+
+    private static int Run(string checkpointPath, string[] stores, string? output, RetrainOptions options, bool export, bool force, string? summaryJson, CancellationToken cancellation)
+    {
+        if (Directory.Exists(checkpointPath))
+            throw new ArgumentException($"--checkpoint {checkpointPath} is a folder; give the checkpoint file inside it, e.g. {Path.Combine(checkpointPath, "ckpt.safetensors")}.");
+        if (!File.Exists(checkpointPath)) throw new FileNotFoundException($"--checkpoint {checkpointPath} does not exist; give the ckpt.safetensors that trainer train or retrain wrote.", checkpointPath);
+        if (summaryJson is not null) FilePaths.EnsureNotAnInput("--summary-json", summaryJson, [("--checkpoint", checkpointPath), .. stores.Select(s => ("--from", (string?)s))]);
+        string outDir = output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, "retrained");
+        CheckOutput(outDir, checkpointPath, stores, export, force);
         PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(checkpointPath);
         string sha = PolicyCheckpoint.Sha256Of(checkpointPath);
-        string outDir = output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, "retrained");
-        Directory.CreateDirectory(outDir);
         using var metrics = new MetricsLogger(new TensorBoardWriter(outDir), new CsvMetricsWriter(Path.Combine(outDir, "metrics.csv")));
         var run = new RetrainRun(checkpoint, sha, options, metrics);
         run.Updated += r => Console.WriteLine(
@@ -58,7 +98,10 @@ internal static class RetrainCommand
         if (result.CheckpointPath is null)
         {
             AnsiConsole.MarkupLineInterpolated($"[yellow]no update was accepted[/] ({result.UpdatesTaken} tried{(result.StoppedBecause is { } stop ? "; stopped: " + stop : "")}); the policy is unchanged and no checkpoint was written.");
-            return NothingAccepted;
+            SummaryJson.Write(summaryJson, Summary(result, stores, sha, null, cancellation.IsCancellationRequested));
+            if (!cancellation.IsCancellationRequested) return NothingAccepted;
+            Console.Error.WriteLine($"interrupted after {result.UpdatesTaken} update(s), none accepted: nothing to save.");
+            return CliErrors.Interrupted;
         }
         string? onnx = null;
         if (export)
@@ -75,6 +118,26 @@ internal static class RetrainCommand
             table.AddRow("behaviour KL", $"{result.Reports[^1].BehaviourKl:G3} (bound {options.BehaviourKl:G3})");
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
         AnsiConsole.Write(table);
-        return 0;
+        SummaryJson.Write(summaryJson, Summary(result, stores, sha, onnx, cancellation.IsCancellationRequested));
+        if (!cancellation.IsCancellationRequested) return 0;
+        Console.Error.WriteLine($"interrupted after {result.UpdatesTaken} update(s): checkpoint saved to {result.CheckpointPath}");
+        return CliErrors.Interrupted;
     }
+
+    private static Dictionary<string, object?> Summary(RetrainResult result, string[] stores, string parentSha, string? onnx, bool interrupted) => new()
+    {
+        ["status"] = interrupted ? "interrupted" : result.CheckpointPath is null ? "nothing_accepted" : "finished",
+        ["field_episodes"] = result.FieldEpisodes,
+        ["field_steps"] = result.FieldSteps,
+        ["stores"] = stores,
+        ["updates_taken"] = result.UpdatesTaken,
+        ["updates_accepted"] = result.UpdatesAccepted,
+        ["stopped_because"] = result.StoppedBecause,
+        ["parent_policy_version"] = result.ParentVersion,
+        ["policy_version"] = result.PolicyVersion,
+        ["parent_sha256"] = parentSha,
+        ["checkpoint"] = result.CheckpointPath,
+        ["checkpoint_sha256"] = result.CheckpointSha256,
+        ["model"] = onnx,
+    };
 }

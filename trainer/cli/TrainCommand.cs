@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console;
 using TrpoEdge.Trainer.Video;
 using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Core.Files;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Engines;
@@ -21,13 +22,15 @@ internal static class TrainCommand
         var env = new Option<string>("--env") { Description = "Environment id (Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0) or a rig file such as hardware/rigs/direct-drive.yaml.", DefaultValueFactory = _ => "Pendulum-v1" };
         var config = new Option<string?>("--config") { Description = "RL-Zoo-style YAML hyperparameter file. Default: configs/<env>.yml shipped with the trainer, if there is one." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed for networks, exploration noise and environments (default 0)." };
-        var totalSteps = new Option<long?>("--total-steps") { Description = "Environment steps to train for (a resumed run counts its earlier steps)." };
-        var nEnvs = new Option<int?>("--n-envs") { Description = "Environments stepped in parallel per rollout." };
+        var totalSteps = new Option<long?>("--total-steps") { Description = "Environment steps to train for (default: the config's n_timesteps, 500000 without one; a resumed run counts its earlier steps). Training runs whole updates of n_envs × n_steps, so it stops at the first multiple at or past this, and says so." };
+        var nEnvs = new Option<int?>("--n-envs") { Description = "Environments stepped in parallel per rollout (default: the config's n_envs, 16 without one)." };
         var output = new Option<string?>("--out") { Description = "Run directory. Default: runs/<env>-seed<N>." };
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (.safetensors): networks, normaliser, critic optimiser, step count and, for --constraint penalty runs, β and the policy optimiser." };
         var set = new Option<string[]>("--set") { Description = "Override a config setting, e.g. --set gamma=0.9 --set target_kl=0.02 (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
         var threshold = new Option<double?>("--threshold") { Description = "Report the step at which the deterministic evaluation first reaches this return (default: the environment's usual threshold)." };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the final checkpoint." };
+        var summaryJson = SummaryJson.CreateOption();
+        var force = new Option<bool>("--force") { Description = "Start over in an --out folder that already holds files (its checkpoint, model and metrics are replaced). Without it an existing, non-empty run folder is refused unless --resume is given." };
         var sampling = new Option<string?>("--sampling") { Description = "single_path (default) or vine: branch rollouts from saved simulator states (Schulman et al. 2015, §5.2)." };
         var vineStates = new Option<int?>("--vine-states") { Description = "Vine: N, trunk states per update that branches start from." };
         var vineActions = new Option<int?>("--vine-actions") { Description = "Vine: K, actions per state for Box actions (Discrete ones branch on every action)." };
@@ -38,9 +41,9 @@ internal static class TrainCommand
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
         var engine = new Option<string>("--engine") { Description = "What computes the networks and their derivatives: managed (default; the built-in engine, fastest at these sizes) or torchsharp (LibTorch 2.10 CPU autograd; build it first with `dotnet build trainer/torch -c Release`). Same TRPO, same checkpoint and ONNX either way.", DefaultValueFactory = _ => EngineCatalog.Managed };
         var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N] with --engine torchsharp where LibTorch reports CUDA. This build's LibTorch is the CPU one, so cuda is refused with a message.", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport,
+        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, force, set, threshold, noExport, summaryJson,
             sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta, engine, device };
-        command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
+        command.SetAction((parse, cancellation) => CliErrors.Guard(async () =>
         {
             // The variant flags are config keys applied after --set, so flags and files go through one reader.
             string[] overrides = [.. parse.GetValue(set) ?? [], .. VariantOverrides(
@@ -51,8 +54,12 @@ internal static class TrainCommand
             TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), overrides,
                 parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
             string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(EnvRegistry.Make(options.EnvId).Id)}-seed{options.Seed}");
+            CheckRunFolder(runDir, parse.GetValue(resume), parse.GetValue(force));
+            string? json = parse.GetValue(summaryJson);
+            if (json is not null) FilePaths.EnsureNotAnInput("--summary-json", json, ("--resume", parse.GetValue(resume)), ("--config", parse.GetValue(config)));
             IEngineProvider engines = EngineCatalog.Resolve(parse.GetValue(engine)!, parse.GetValue(device)!);
-            return Run(options, engines, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
+            using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
+            return await Run(options, engines, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), json, interrupt.Token);
         }));
         return command;
     }
@@ -74,6 +81,20 @@ internal static class TrainCommand
         return options;
     }
 
+    /// <summary>A run folder is never reused by accident: it may be new or empty; one that holds files needs
+    /// --resume (continue a run) or --force (start over, replacing its files). A file is never a run folder.</summary>
+    internal static void CheckRunFolder(string runDir, string? resume, bool force)
+    {
+        if (File.Exists(runDir))
+            throw new ArgumentException($"--out {runDir} is a file, not a folder; give a folder for the run (it is created if missing).");
+        if (resume is not null && Directory.Exists(resume))
+            throw new ArgumentException($"--resume {resume} is a folder; give the checkpoint file inside it, e.g. {Path.Combine(resume, "ckpt.safetensors")}.");
+        if (!Directory.Exists(runDir) || !Directory.EnumerateFileSystemEntries(runDir).Any() || force || resume is not null) return;
+        string checkpoint = Path.Combine(runDir, "ckpt.safetensors");
+        throw new ArgumentException($"--out {runDir} already holds a run{(File.Exists(checkpoint) ? $" ({checkpoint})" : "")}: "
+            + $"pass --resume {checkpoint} to continue it, --force to start over and replace its files, or choose another --out.");
+    }
+
     private static IEnumerable<string> VariantOverrides(params (string Key, string? Value)[] flags) =>
         flags.Where(f => f.Value is not null).Select(f => $"{f.Key}={f.Value}");
 
@@ -91,7 +112,7 @@ internal static class TrainCommand
     internal static string SafeName(string envId) =>
         string.Concat(Path.GetFileNameWithoutExtension(envId).Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
 
-    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, string runDir, string? resumePath, double? threshold, bool export, CancellationToken cancellation)
+    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, string runDir, string? resumePath, double? threshold, bool export, string? summaryJson, CancellationToken cancellation)
     {
         IEnv probe = EnvRegistry.Make(options.EnvId);
         Agent agent;
@@ -110,6 +131,8 @@ internal static class TrainCommand
         }
 
         Directory.CreateDirectory(runDir);
+        File.WriteAllText(Path.Combine(runDir, "config.yml"), TrainingConfig.ToYaml(options with { EnvId = probe.Id },
+            $"The settings this run resolved (defaults, config file, --set, flags). Repeat it with\n  trainer train --env {probe.Id} --config {Path.Combine(runDir, "config.yml")}"));
         using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
         EvaluationVideos? videos = options.VideoEvery > 0
             ? new EvaluationVideos(runDir, options.VideoEpisodes) { Warn = line => Console.Error.WriteLine(line) }
@@ -117,6 +140,8 @@ internal static class TrainCommand
         var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos };
         AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}, {engines.Name} engine) → {runDir}");
         if (videos?.MissingFfmpeg is { } missing) Console.Error.WriteLine(missing);
+        if (RoundedTotal(options, agent.TotalSteps) is { } rounded)
+            AnsiConsole.MarkupLineInterpolated($"[grey]note:[/] training runs whole updates of {options.BatchSize:N0} steps, so it stops at {rounded:N0} steps, the first multiple at or past --total-steps {options.TotalSteps:N0}.");
 
         TrainingResult result = await ConsoleProgress.Run(run, options, agent.TotalSteps, cancellation);
 
@@ -127,8 +152,30 @@ internal static class TrainCommand
             onnx = Path.Combine(runDir, "policy.onnx");
             PolicyExporter.Export(result.CheckpointPath, onnx);
         }
-        PrintSummary(result, threshold, runDir, onnx, videos);
-        return result.Cancelled ? 130 : 0;
+        PrintSummary(result, threshold, runDir, onnx, videos, TrainingRun.EvalSeed(options));
+        SummaryJson.Write(summaryJson, new Dictionary<string, object?>
+        {
+            ["status"] = result.Cancelled ? "interrupted" : "finished",
+            ["env_id"] = probe.Id,
+            ["seed"] = options.Seed,
+            ["total_steps"] = result.TotalSteps,
+            ["updates"] = result.Updates,
+            ["elapsed_s"] = result.Elapsed.TotalSeconds,
+            ["final_eval_episodes"] = result.FinalEpisodes,
+            ["final_eval_first_seed"] = TrainingRun.EvalSeed(options),
+            ["return_mean"] = SummaryJson.Finite(result.FinalReturnMean),
+            ["return_std"] = SummaryJson.Finite(result.FinalReturnStd),
+            ["threshold"] = threshold,
+            ["threshold_first_reached_at_step"] = result.StepsWhenThresholdCrossed,
+            ["checkpoint"] = result.CheckpointPath,
+            ["checkpoint_sha256"] = result.CheckpointSha256,
+            ["model"] = onnx,
+            ["run_folder"] = runDir,
+            ["config"] = Path.Combine(runDir, "config.yml"),
+        });
+        if (!result.Cancelled) return 0;
+        Console.Error.WriteLine($"interrupted at step {result.TotalSteps:N0}: checkpoint saved to {result.CheckpointPath}; continue with --resume {result.CheckpointPath}");
+        return CliErrors.Interrupted;
     }
 
     private static void WriteLearningCurve(MetricsLogger metrics, string runDir, string envId, double? threshold)
@@ -142,18 +189,35 @@ internal static class TrainCommand
         if (series.Count > 0) LearningCurvePlot.WriteSvg(Path.Combine(runDir, "learning_curve.svg"), series, $"TRPO on {envId}", "return", threshold);
     }
 
-    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx, EvaluationVideos? videos)
+    /// <summary>The step count training will actually stop at when --total-steps is not a whole number of updates
+    /// (single-path sampling; vine adds its branch steps); null when it is.</summary>
+    internal static long? RoundedTotal(TrainingOptions o, long startSteps)
+    {
+        if (o.Sampling != Sampling.SamplingScheme.SinglePath || startSteps >= o.TotalSteps) return null;
+        long remaining = o.TotalSteps - startSteps;
+        long updates = (remaining + o.BatchSize - 1) / o.BatchSize;
+        long end = startSteps + updates * o.BatchSize;
+        return end == o.TotalSteps ? null : end;
+    }
+
+    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx, EvaluationVideos? videos, ulong evalSeed)
     {
         var table = new Table().AddColumn("result").AddColumn("value");
         table.AddRow("status", r.Cancelled ? "[yellow]cancelled (checkpoint saved)[/]" : "[green]finished[/]");
         table.AddRow("environment steps", $"{r.TotalSteps:N0} in {r.Updates} updates");
         table.AddRow("wall time", $"{r.Elapsed.TotalSeconds:F1} s ({r.TotalSteps / Math.Max(1e-9, r.Elapsed.TotalSeconds):N0} steps/s incl. evaluation)");
-        table.AddRow($"deterministic return ({r.FinalEpisodes} episodes)", $"{r.FinalReturnMean:F1} ± {r.FinalReturnStd:F1}");
+        // Evaluation seeds are offset from the training seeds so no evaluation episode replays a training one;
+        // `trainer eval --seed` with the same first seed reproduces this figure exactly.
+        if (r.FinalEpisodes > 0)
+        {
+            table.AddRow($"deterministic return ({r.FinalEpisodes} episodes)", $"{r.FinalReturnMean:F1} ± {r.FinalReturnStd:F1}");
+            table.AddRow("evaluation seeds", $"from {evalSeed} (run seed + 1,000,000); trainer eval --seed {evalSeed} repeats it");
+        }
         if (threshold is { } t)
             table.AddRow($"first reached {t}", r.StepsWhenThresholdCrossed is { } s ? $"at {s:N0} steps" : "[yellow]not reached[/]");
         table.AddRow("checkpoint", Markup.Escape($"{r.CheckpointPath} (sha256 {r.CheckpointSha256[..12]}…)"));
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
-        table.AddRow("metrics", Markup.Escape($"{runDir}/metrics.csv, TensorBoard events, learning_curve.svg"));
+        table.AddRow("metrics", Markup.Escape($"{runDir}/metrics.csv, TensorBoard events, learning_curve.svg; settings in {runDir}/config.yml"));
         if (videos is not null)
         {
             table.AddRow("videos", videos.Written.Count > 0

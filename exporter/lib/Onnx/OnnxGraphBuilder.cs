@@ -113,6 +113,14 @@ public sealed class OnnxGraphBuilder
         _graph.Output.Add(ValueInfo(name, elementType, shape));
     }
 
+    /// <summary>Sets the doc_string of a graph input or output, so the model file itself says what it means.</summary>
+    public void Document(string name, string docString)
+    {
+        ValueInfoProto info = _graph.Input.Concat(_graph.Output).FirstOrDefault(v => v.Name == name)
+            ?? throw new InvalidOperationException($"\"{name}\" is neither a graph input nor a graph output.");
+        info.DocString = docString;
+    }
+
     public ModelProto Build(OnnxModelHeader header)
     {
         ArgumentNullException.ThrowIfNull(header);

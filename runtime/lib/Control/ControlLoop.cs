@@ -41,6 +41,10 @@ public sealed class ControlLoop
     /// <summary>Called from the loop's thread a few times per second with a snapshot (keep it cheap).</summary>
     public Action<LoopProgress>? Progress { get; set; }
 
+    /// <summary>Called once from the loop's thread, before the first step, with the scheduling in force (so a
+    /// refused --realtime is reported when the run starts, not when it ends).</summary>
+    public Action<LoopScheduling>? SchedulingReady { get; set; }
+
     public SafetyLayer Safety => _safety;
 
     /// <summary>The pacing period in seconds, or null when the loop runs free (simulated plant, no rate).</summary>
@@ -65,6 +69,12 @@ public sealed class ControlLoop
         double? period = PeriodSeconds;
         long periodTicks = period is double p ? Math.Max(1, (long)Math.Round(p * Stopwatch.Frequency)) : 0;
         long spinTicks = (long)(periodTicks * _options.SpinFraction);
+        using LoopThread thread = LoopThread.Enter(_options);
+        using var waiter = new PeriodWaiter(thread.Scheduling.Pacing, spinTicks);
+        // Warm-up is done (the model is loaded and has run once, every buffer above exists): lock memory now,
+        // before the first deadline, so page faults cannot stall a step.
+        thread.LockMemory();
+        SchedulingReady?.Invoke(thread.Scheduling);
         double nsPerTick = 1e9 / Stopwatch.Frequency;
         long progressTicks = (long)(_options.ProgressInterval * Stopwatch.Frequency);
         long startTicks = Stopwatch.GetTimestamp();
@@ -96,9 +106,18 @@ public sealed class ControlLoop
                 {
                     if (periodTicks > 0)
                     {
-                        PreciseSleep.Until(deadline, spinTicks, cancel);
+                        waiter.Until(deadline, cancel);
                         long started = Stopwatch.GetTimestamp();
                         jitter.Record((long)((started - deadline) * nsPerTick));
+                    }
+                    if (steps == 0 && !_safety.ObservationIsFinite(obs))
+                    {
+                        _plant.Stop();
+                        end = EpisodeEnd.Fault;
+                        detail = $"the plant's first observation is unusable ({Describe(obs)}); the policy was not run and the actuator was zeroed";
+                        if (logging) _log!.AbandonEpisode(); // nothing usable to keep
+                        logging = false;
+                        break;
                     }
                     long t0 = Stopwatch.GetTimestamp();
                     double logProb = _policy.Act(obs, action);
@@ -126,6 +145,16 @@ public sealed class ControlLoop
                         detail = $"interrupted at step {steps}: {e.Message}";
                         if (logging) _log!.AbandonEpisode();
                         logging = false;
+                        break;
+                    }
+                    if (!_safety.ObservationIsFinite(next))
+                    {
+                        // Faulted before the policy sees it. The step is not logged: its next observation is unusable,
+                        // so the logged episode ends (truncated) at the last good observation, which retraining can use.
+                        _plant.Stop();
+                        end = EpisodeEnd.Fault;
+                        detail = $"the plant reported an unusable observation ({Describe(next)}) after step {steps}; the policy was not run, the actuator was zeroed and the episode ended";
+                        if (logging) _log!.EndEpisode(false, true, obs);
                         break;
                     }
                     if (feedback is not null)
@@ -215,7 +244,12 @@ public sealed class ControlLoop
             _plant.Stop();
         }
         return new RunSummary(episodes, latency, jitter, misses, _safety.Faults, _safety.Clamps, cancelled,
-            Stopwatch.GetElapsedTime(startTicks), period);
+            Stopwatch.GetElapsedTime(startTicks), period)
+        {
+            Scheduling = thread.Scheduling,
+            Clock = period is not null ? LoopClock.Host : _plant is SimulatedPlant ? LoopClock.FreeRunning : LoopClock.Plant,
+            PlantControlPeriod = _plant.ControlPeriod,
+        };
     }
 
     private static string Describe(ReadOnlySpan<float> action)

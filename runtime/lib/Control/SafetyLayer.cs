@@ -28,6 +28,22 @@ public sealed class SafetyLayer
     /// <summary>The unwrapped angle of the last observation checked, rad (NaN without limits).</summary>
     public double Angle => _limits is null ? double.NaN : _unwrapped;
 
+    /// <summary>False (and a fault) when an observation holds a NaN or infinity: the policy must not see it. A
+    /// discrete head would turn it into a valid-looking action (ArgMax of NaN logits is 0), so the check cannot be
+    /// left to the action filter.</summary>
+    public bool ObservationIsFinite(ReadOnlySpan<float> observation)
+    {
+        foreach (float v in observation)
+        {
+            if (!float.IsFinite(v))
+            {
+                Faults++;
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Writes the action the plant may receive into <paramref name="safe"/>.</summary>
     public SafetyVerdict Filter(ReadOnlySpan<float> action, Span<float> safe)
     {

@@ -61,7 +61,7 @@ public sealed class OnnxModel : IDisposable
     public static OnnxModel FromFile(string path, InferenceOptions? options = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {Path.GetFullPath(path)}", path);
-        return new OnnxModel(File.ReadAllBytes(path), options);
+        return new OnnxModel(Core.Contracts.ModelFile.Read(path, "model"), options); // size-checked before it is read whole
     }
 
     public IReadOnlyList<NodeInfo> Inputs { get; }

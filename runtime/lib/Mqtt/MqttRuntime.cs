@@ -19,8 +19,7 @@ public static class MqttRuntime
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(log);
         o.Validate();
-        if (!File.Exists(o.ModelPath)) throw new FileNotFoundException($"Model file not found: {Path.GetFullPath(o.ModelPath)}", o.ModelPath);
-        byte[] bytes = File.ReadAllBytes(o.ModelPath);
+        byte[] bytes = Core.Contracts.ModelFile.Read(o.ModelPath);
         PolicyModelInfo info = ModelContract.Read(bytes);
         string id = o.EffectiveRuntimeId;
         using ECDsa? trusted = o.FollowPolicy ? PolicySigning.LoadPublicKey(o.TrustPath!) : null;

@@ -6,7 +6,7 @@ using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Runtime.Policy;
 
-/// <summary>Checks a loaded model against DESIGN.md contract 2 and against the plant it is about to
+/// <summary>Checks a loaded model against docs/ARCHITECTURE.md contract 2 and against the plant it is about to
 /// drive, collecting every finding instead of stopping at the first (ML-Agents' BarracudaModelParamLoader
 /// does the same: a user fixes all problems in one go). Messages state expected vs found and a remedy.</summary>
 public static class PolicyContractChecker

@@ -2,7 +2,7 @@ using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Runtime.Policy;
 
-/// <summary>The contract a model states in its metadata (DESIGN.md contract 2); a field is null when the
+/// <summary>The contract a model states in its metadata (docs/ARCHITECTURE.md contract 2); a field is null when the
 /// model does not carry it or it could not be parsed (the contract check says which).</summary>
 public sealed record PolicyModelInfo
 {

@@ -4,7 +4,7 @@ using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Runtime.Policy;
 
-/// <summary>Runs a policy model (DESIGN.md contract 2) on pinned, reused buffers: write observations
+/// <summary>Runs a policy model (docs/ARCHITECTURE.md contract 2) on pinned, reused buffers: write observations
 /// into <see cref="Observations"/>, call <see cref="Run"/>, read the outputs. After construction a Run
 /// allocates nothing managed. Works at batch 1 (control loop) or N (the exporter's verification).</summary>
 public sealed class PolicyRunner : IDisposable

@@ -36,8 +36,7 @@ public sealed class PolicySession : IPolicySession
 
     public static PolicySession Open(string modelPath, PlantDescription plant, PolicySessionOptions? options = null)
     {
-        if (!File.Exists(modelPath)) throw new FileNotFoundException($"Model file not found: {Path.GetFullPath(modelPath)}", modelPath);
-        return Open(File.ReadAllBytes(modelPath), plant, options, Path.GetFileName(modelPath));
+        return Open(Core.Contracts.ModelFile.Read(modelPath), plant, options, Path.GetFileName(modelPath));
     }
 
     public static PolicySession Open(byte[] model, PlantDescription plant, PolicySessionOptions? options = null, string modelName = "(bytes)")
@@ -81,6 +80,8 @@ public sealed class PolicySession : IPolicySession
         if (action.Length != flat)
             throw new ArgumentException($"Action span has {action.Length} values; the policy writes {flat}.", nameof(action));
 
+        // A NaN observation must not reach the network: a discrete head's ArgMax would turn it into action 0.
+        if (!AllFinite(observation)) return Poison(action);
         observation.CopyTo(_runner.Observations);
         _runner.Run();
 

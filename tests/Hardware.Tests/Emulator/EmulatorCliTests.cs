@@ -47,8 +47,8 @@ public sealed class EmulatorCliTests
         Assert.True(p.WaitForExit(10_000));
         Assert.Equal(2, p.ExitCode);
         string err = p.StandardError.ReadToEnd();
-        Assert.Contains("Unknown option '--bogus'", err);
-        Assert.Contains("usage: rig-emulator", err);
+        Assert.Contains("'--bogus'", err);
+        Assert.Contains("Usage: rig-emulator", err);
     }
 
     /// <summary>A host in its own process — a small Python program that opens the port, says HELLO and

@@ -13,6 +13,8 @@ internal sealed class RecordingPlant : IPlant
     public double ThetaDot { get; set; }
     public int EpisodeLength { get; set; } = 10;
     public int? ThrowOnStep { get; set; }
+    /// <summary>The observation after this step (0-based) is NaN; null: never.</summary>
+    public int? NaNAfterStep { get; set; }
     private double _theta;
     private int _t;
 
@@ -43,6 +45,7 @@ internal sealed class RecordingPlant : IPlant
         _theta += ThetaDot * ControlPeriod;
         _t++;
         Observe(observation);
+        if (NaNAfterStep == _t - 1) observation[1] = float.NaN;
         return new StepResult(-1.0, false, _t >= EpisodeLength);
     }
 

@@ -12,8 +12,12 @@ internal sealed class ScriptedPolicy(Func<int, float> action) : IPolicySession
     public bool Exploring => true;
     public int Calls => _calls;
 
+    /// <summary>True once any observation given to <see cref="Act"/> held a NaN or infinity.</summary>
+    public bool SawNonFinite { get; private set; }
+
     public double Act(ReadOnlySpan<float> observation, Span<float> a)
     {
+        foreach (float v in observation) SawNonFinite |= !float.IsFinite(v);
         a.Fill(action(_calls));
         return -_calls++;
     }

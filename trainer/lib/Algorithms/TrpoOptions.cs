@@ -1,7 +1,7 @@
 namespace TrpoEdge.Trainer.Algorithms;
 
-/// <summary>Every hyperparameter of TRPO with GAE in one record. Defaults follow SB3-contrib's TRPO
-/// (shared/reference/anchors.md); <see cref="Validate"/> says what is wrong and what to use instead.</summary>
+/// <summary>Every hyperparameter of TRPO with GAE in one record. Defaults follow SB3-contrib's TRPO;
+/// <see cref="Validate"/> says what is wrong and what to use instead.</summary>
 public sealed record TrpoOptions
 {
     /// <summary>Discount γ.</summary>

@@ -11,7 +11,7 @@ namespace TrpoEdge.Trainer.Collection;
 /// batch delivered twice is stored once and acknowledged again; a malformed one is logged, stored nowhere and not
 /// acknowledged.
 /// <para>Layering: the trainer reaches the MQTT client (runtime/lib/Mqtt) through its reference to the
-/// exporter's library, which references the runtime's (DESIGN.md allows trainer → exporter lib → runtime lib);
+/// exporter's library, which references the runtime's (docs/ARCHITECTURE.md allows trainer → exporter lib → runtime lib);
 /// the batch format and the importer are core contracts.</para></summary>
 public sealed class TrajectoryCollector : IDisposable
 {

@@ -1,7 +1,7 @@
 namespace TrpoEdge.Trainer.Metrics;
 
 /// <summary>
-/// The namespaced diagnostic keys (issue 3, "Diagnostics"). The prefixes group the curves in
+/// The namespaced diagnostic keys (the diagnostics listed in README.md). The prefixes group the curves in
 /// TensorBoard the way Stable-Baselines3 does, so runs are comparable side by side.
 /// </summary>
 public static class MetricKeys

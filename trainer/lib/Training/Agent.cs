@@ -12,7 +12,7 @@ namespace TrpoEdge.Trainer.Training;
 
 /// <summary>Everything a checkpoint holds, live: policy, critic with its optimiser, observation normaliser and the
 /// bookkeeping of the contract (environment, spaces, versions). Training and retraining both act on an agent;
-/// <see cref="ToCheckpoint"/> and <see cref="FromCheckpoint"/> map it to and from DESIGN.md contract 1.</summary>
+/// <see cref="ToCheckpoint"/> and <see cref="FromCheckpoint"/> map it to and from docs/ARCHITECTURE.md contract 1.</summary>
 public sealed class Agent
 {
     private Agent(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod,

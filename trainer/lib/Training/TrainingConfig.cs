@@ -27,6 +27,60 @@ public static class TrainingConfig
         "constraint", "penalty_epochs", "penalty_lr", "penalty_beta_init", "penalty_batch_size",
     ];
 
+    /// <summary>The options as a config file this reader accepts: one section for the environment with every
+    /// setting, in <see cref="Keys"/> order. `trainer train` writes it into the run folder (config.yml), so a run
+    /// can be repeated with `--config RUN/config.yml` and read without knowing the C# names.</summary>
+    public static string ToYaml(TrainingOptions o, string? header = null)
+    {
+        static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        static string I(long v) => v.ToString(CultureInfo.InvariantCulture);
+        static string B(bool v) => v ? "true" : "false";
+        TrpoOptions t = o.Trpo;
+        var lines = new List<string>();
+        if (header is not null) lines.AddRange(header.Split('\n').Select(l => "# " + l));
+        lines.Add($"\"{o.EnvId}\":");
+        void Add(string key, string value) => lines.Add($"  {key}: {value}");
+        Add("n_envs", I(o.NumEnvs));
+        Add("n_steps", I(o.StepsPerEnv));
+        Add("n_timesteps", I(o.TotalSteps));
+        Add("gamma", N(t.Gamma));
+        Add("gae_lambda", N(t.GaeLambda));
+        Add("target_kl", N(t.TargetKl));
+        Add("cg_max_steps", I(t.CgIterations));
+        Add("cg_damping", N(t.CgDamping));
+        Add("line_search_max_iter", I(t.LineSearchSteps));
+        Add("line_search_shrinking_factor", N(t.LineSearchShrink));
+        Add("learning_rate", N(t.CriticLearningRate));
+        Add("n_critic_updates", I(t.CriticEpochs));
+        Add("batch_size", I(t.CriticBatchSize));
+        Add("sub_sampling_factor", I((long)Math.Round(1.0 / t.FvpSubsample)));
+        Add("normalize_advantage", B(t.NormalizeAdvantage));
+        Add("normalize", B(o.NormalizeObservations));
+        Add("net_arch", "[" + string.Join(", ", o.Hidden.Select(h => I(h))) + "]");
+        Add("activation_fn", o.Activation);
+        Add("log_std_init", N(o.LogStdInit));
+        Add("eval_every", I(o.EvalEvery));
+        Add("eval_episodes", I(o.EvalEpisodes));
+        Add("final_eval_episodes", I(o.FinalEvalEpisodes));
+        Add("video_every", I(o.VideoEvery));
+        Add("video_episodes", I(o.VideoEpisodes));
+        Add("checkpoint_every", I(o.CheckpointEvery));
+        if (o.StopAtReturn is double stop) Add("stop_at_return", N(stop));
+        Add("obs_clip", N(o.ObservationClip));
+        Add("seed", I((long)o.Seed));
+        Add("sampling", o.Sampling == SamplingScheme.Vine ? "vine" : "single_path");
+        Add("vine_states", I(o.Vine.States));
+        Add("vine_actions", I(o.Vine.Actions));
+        Add("vine_horizon", I(o.Vine.Horizon));
+        Add("vine_bootstrap", B(o.Vine.Bootstrap));
+        Add("constraint", o.Constraint == PolicyConstraint.Penalty ? "penalty" : "trust_region");
+        Add("penalty_epochs", I(o.Penalty.Epochs));
+        Add("penalty_lr", N(o.Penalty.LearningRate));
+        Add("penalty_beta_init", N(o.Penalty.BetaInit));
+        Add("penalty_batch_size", I(o.Penalty.MinibatchSize));
+        return string.Join('\n', lines) + "\n";
+    }
+
     /// <summary>Reads the section for <paramref name="envId"/> from a config file and applies it over <paramref name="baseline"/>.</summary>
     public static TrainingOptions Load(string path, string envId, TrainingOptions baseline)
     {
@@ -47,18 +101,26 @@ public static class TrainingConfig
         {
             throw new FormatException($"{path}:{e.Start.Line}: not valid YAML: {e.Message}");
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's own state errors on some malformed input (found by feeding random bytes).
+            throw new FormatException($"{path}: not valid YAML ({e.Message}).");
+        }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
             throw new FormatException($"{path}: expected a map from environment id to settings, e.g. \"{envId}:\" followed by indented keys.");
         YamlMappingNode? section = null;
         foreach (var (key, value) in root.Children)
-            if (((YamlScalarNode)key).Value == envId) section = value as YamlMappingNode;
+            if (Name(key, path) == envId) section = value as YamlMappingNode;
         if (section is null)
         {
-            string ids = string.Join(", ", root.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
+            string ids = string.Join(", ", root.Children.Keys.Select(k => Name(k, path)));
             throw new FormatException($"{path} has no section for {envId}; it has: {ids}.");
         }
         return Apply(section, baseline with { EnvId = envId }, path);
     }
+
+    private static string? Name(YamlNode key, string path) => key is YamlScalarNode scalar ? scalar.Value
+        : throw new FormatException($"{path}:{key.Start.Line}: a key must be a plain name (an environment id or a setting), not a {key.NodeType.ToString().ToLowerInvariant()}.");
 
     private static TrainingOptions Apply(YamlMappingNode section, TrainingOptions o, string path)
     {
@@ -67,7 +129,7 @@ public static class TrainingConfig
         KlPenaltyOptions penalty = o.Penalty;
         foreach (var (keyNode, valueNode) in section.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? "";
+            string key = Name(keyNode, path) ?? "";
             string where = $"{path}:{keyNode.Start.Line}: {key}";
             switch (key)
             {

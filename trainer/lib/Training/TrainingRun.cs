@@ -57,7 +57,7 @@ public sealed class TrainingRun
         if (o.Constraint == PolicyConstraint.Penalty && _agent.Engines is not ManagedEngineProvider)
             throw new NotSupportedException($"The KL-penalty variant runs on the managed engine only; the {_agent.Engines.Name} engine computes the trust-region step. Drop --constraint penalty or use --engine managed.");
         using var policyStep = new TrpoPolicyStep(_agent.Engines.CreatePolicyEngine(_agent.Policy), o.Trpo);
-        // The variants of issue 9; both null on the default single-path, trust-region loop, which is then unchanged.
+        // The sampling and constraint variants; both null on the default single-path, trust-region loop, which is then unchanged.
         KlPenaltyStep? penalty = o.Constraint == PolicyConstraint.Penalty
             ? new KlPenaltyStep(_agent.Policy, o.Penalty, o.Trpo.TargetKl, streamSeed ^ 0x9E4A17_5EEDUL) : null;
         if (penalty is not null && _agent.PenaltyState is { } saved) penalty.Restore(saved); // a resumed penalty run
@@ -120,6 +120,8 @@ public sealed class TrainingRun
         }
 
         (string path, string sha) = Save(buffer, penalty);
+        // An interrupted run is saved and left: the user asked to stop, and the final evaluation can take seconds.
+        if (cancelled) return new TrainingResult(path, sha, _agent.TotalSteps, update, double.NaN, double.NaN, 0, crossed, cancelled, clock.Elapsed);
         // The final evaluation's first episodes are also the final videos (same seeds, no extra episodes played).
         EpisodeRecorder?[] recorders = o.VideoEvery > 0 ? Videos?.NewRecorders() ?? [] : [];
         var final = recorders.Length == 0
@@ -132,7 +134,9 @@ public sealed class TrainingRun
         return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed);
     }
 
-    /// <summary>Evaluation episodes use seeds disjoint from training's (which start at the run seed).</summary>
+    /// <summary>Evaluation episodes use seeds disjoint from training's (which start at the run seed): episode i of an
+    /// evaluation during training starts from reset(seed + 1,000,000 + i). `trainer eval --seed S` starts from S, so
+    /// it reproduces the training summary's figure only with --seed (run seed + 1,000,000).</summary>
     public static ulong EvalSeed(TrainingOptions o) => o.Seed + 1_000_000UL;
 
     private (string Path, string Sha) Save(RolloutBuffer buffer, KlPenaltyStep? penalty)
