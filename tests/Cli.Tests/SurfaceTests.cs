@@ -41,12 +41,12 @@ public sealed class SurfaceTests(TrainedRun trained)
         using var dir = new TempDir();
         var r = Programs.Run("trainer", dir.Path, "train", "--total-steps", "1000", "--out", "run", "--seed", "3", "--set", "gamma=0.9",
             "--set", "final_eval_episodes=2", "--no-export", "--summary-json", "train.json").Expect(0);
-        Assert.Contains("stops at 3,200 steps", r.Stdout);
+        Assert.Contains("stops at 2,048 steps", r.Stdout); // one update of the shipped 2 × 1024 batch
         Assert.DoesNotContain("\u001b[", r.Output); // redirected: no ANSI codes
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(dir.File("train.json")));
         Assert.Equal("finished", json.RootElement.GetProperty("status").GetString());
-        Assert.Equal(3200, json.RootElement.GetProperty("total_steps").GetInt64());
+        Assert.Equal(2048, json.RootElement.GetProperty("total_steps").GetInt64());
         Assert.Equal(1_000_003UL, json.RootElement.GetProperty("final_eval_first_seed").GetUInt64());
         Assert.Equal(2, json.RootElement.GetProperty("final_eval_episodes").GetInt32());
 

@@ -8,7 +8,7 @@ public sealed class TrainedRun : IDisposable
 
     public TrainedRun()
     {
-        Programs.Run("trainer", _dir.Path, "train", "--env", "Pendulum-v1", "--total-steps", "3200", "--out", "run", "--set", "final_eval_episodes=2").Expect(0);
+        Programs.Run("trainer", _dir.Path, "train", "--env", "Pendulum-v1", "--total-steps", "2048", "--out", "run", "--set", "final_eval_episodes=2").Expect(0);
         Programs.Run("runtime", _dir.Path, "--model", Model, "--sim", "Pendulum-v1", "--episodes", "3", "--explore", "--log", Store).Expect(0);
     }
 
