@@ -9,11 +9,20 @@ namespace TrpoEdge.Trainer.Gpu.Device;
 /// accelerator — an exact, slow simulator of the same kernels that the tests run on machines without a GPU.</summary>
 public sealed class GpuDevice : IDisposable
 {
+    private DeviceKernels? _kernels;
+    private Reducer? _reducer;
+
     private GpuDevice(Context context, Accelerator accelerator)
     {
         Context = context;
         Accelerator = accelerator;
     }
+
+    /// <summary>The shared network and vector kernels, compiled on first use.</summary>
+    internal DeviceKernels Kernels => _kernels ??= new DeviceKernels(Accelerator);
+
+    /// <summary>The shared reduction buffers (one stream: reductions run one at a time).</summary>
+    internal Reducer Reducer => _reducer ??= new Reducer(Accelerator, Kernels);
 
     public Context Context { get; }
     public Accelerator Accelerator { get; }
@@ -103,6 +112,7 @@ public sealed class GpuDevice : IDisposable
 
     public void Dispose()
     {
+        _reducer?.Dispose();
         Accelerator.Dispose();
         Context.Dispose();
     }
