@@ -26,18 +26,7 @@ public sealed class Adam
         if (parameters.Length != _m.Length || gradient.Length != _m.Length)
             throw new ArgumentException($"Adam was built for {_m.Length} parameters; got {parameters.Length} parameters and {gradient.Length} gradients.");
         Step++;
-        double b1 = _options.Beta1, b2 = _options.Beta2;
-        double c1 = 1 - Math.Pow(b1, Step), c2 = 1 - Math.Pow(b2, Step);
-        double stepSize = _options.LearningRate * Math.Sqrt(c2) / c1;
-        float eps = (float)(_options.Epsilon * Math.Sqrt(c2)); // ε applied to the bias-corrected v̂, folded into one scale
-        float fb1 = (float)b1, fb2 = (float)b2, step = (float)stepSize;
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            float g = gradient[i];
-            float m = _m[i] = fb1 * _m[i] + (1 - fb1) * g;
-            float v = _v[i] = fb2 * _v[i] + (1 - fb2) * g * g;
-            parameters[i] -= step * m / (MathF.Sqrt(v) + eps);
-        }
+        new AdamCoefficients(_options, Step).Apply(parameters, gradient, _m, _v);
     }
 
     public void Restore(long step, ReadOnlySpan<float> m, ReadOnlySpan<float> v)

@@ -1,3 +1,4 @@
+using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Policies;
 
 namespace TrpoEdge.Trainer.Algorithms;
@@ -7,143 +8,117 @@ namespace TrpoEdge.Trainer.Algorithms;
 /// g = ∇_θ L(θ_old) → s ≈ (F + cI)⁻¹ g by conjugate gradient → β = √(2δ / sᵀ(F + cI)s) →
 /// backtracking line search on θ_old + shrinkᵏ β s accepting only if mean KL ≤ δ and L improved, otherwise
 /// restoring θ_old. L is the importance-weighted surrogate L(θ) = 1/N Σ π_θ(a|s)/π_b(a|s) · Â; with on-policy
-/// data π_b = π_old and the ratios are 1 at θ_old. Buffers are sized once for the largest batch.</summary>
-public sealed class TrpoPolicyStep
+/// data π_b = π_old and the ratios are 1 at θ_old.
+///
+/// Written once over <see cref="IPolicyEngine"/>: the vectors (g, s, θ_old, the trial θ, CG's work) are the engine's,
+/// so the whole update runs where the engine computes and only scalars come back. Vectors are created once.</summary>
+public sealed class TrpoPolicyStep : IDisposable
 {
-    private readonly MlpPolicy _policy;
+    private readonly IPolicyEngine _engine;
+    private readonly IVectorAlgebra _ops;
     private readonly TrpoOptions _options;
-    private readonly int _n;
-    private float[] _oldOutputs = [], _newOutputs = [], _subObservations = [], _subOutputs = [], _coefficients = [];
-    private double[] _logProb = [];
-    private readonly float[] _oldHead, _gradient, _direction, _cgWork, _fvp, _oldParameters, _trial;
+    private readonly ConjugateGradient _cg;
+    private readonly EngineVector _gradient, _direction, _fvp, _oldParameters, _trial;
     private readonly LinearOperator _dampedFisher;
-    // The rows the Fisher-vector products average over: the full batch's outputs or the subsample's.
-    private float[] _fvpOutputs = [];
-    private int _fvpRows;
 
+    /// <summary>On the managed engine, over <paramref name="policy"/> itself.</summary>
     public TrpoPolicyStep(MlpPolicy policy, TrpoOptions options)
+        : this(new ManagedPolicyEngine(policy), options)
+    {
+    }
+
+    /// <summary>On any engine; the step owns it from here on (<see cref="Dispose"/>).</summary>
+    public TrpoPolicyStep(IPolicyEngine engine, TrpoOptions options)
     {
         options.Validate();
-        _policy = policy;
+        _engine = engine;
+        _ops = engine.Vectors;
         _options = options;
-        _n = policy.ParameterCount;
-        _oldHead = new float[policy.HeadSize];
-        _gradient = new float[_n];
-        _direction = new float[_n];
-        _cgWork = new float[3 * _n];
-        _fvp = new float[_n];
-        _oldParameters = new float[_n];
-        _trial = new float[_n];
+        _cg = new ConjugateGradient(_ops);
+        _gradient = _ops.CreateVector();
+        _direction = _ops.CreateVector();
+        _fvp = _ops.CreateVector();
+        _oldParameters = _ops.CreateVector();
+        _trial = _ops.CreateVector();
         _dampedFisher = DampedFisherProduct;
     }
 
+    public IPolicyEngine Engine => _engine;
+
+    /// <summary>Stages the batch in the engine and updates; the host policy reflects the result when this returns.</summary>
     public PolicyStepReport Update(in PolicyBatch batch)
     {
-        EnsureCapacity(batch.Count);
-        _policy.GetParameters(_oldParameters);
-        _policy.Head.CopyTo(_oldHead);
+        _engine.StageBatch(batch);
+        return UpdateStaged();
+    }
 
-        double surrogateBefore = SurrogateGradient(batch);
-        PrepareFisherBatch(batch);
+    /// <summary>The update on the batch the engine already holds (an engine that collects on its device stages its own).</summary>
+    public PolicyStepReport UpdateStaged()
+    {
+        _engine.GetParameters(_oldParameters);
+        double surrogateBefore = SurrogateGradient();
+        _engine.PrepareFisher(_options.FvpSubsample);
         var (iterations, residual) = SolveForStepDirection();
         double maxStep = MaximalStepLength();
-        double expectedFull = ConjugateGradient.Dot(_gradient, _direction) * maxStep;
-        double entropy = _policy.MeanEntropy(_oldOutputs, batch.Count);
-        return LineSearch(batch, surrogateBefore, maxStep, expectedFull, entropy, iterations, residual);
+        double expectedFull = _ops.Dot(_gradient, _direction) * maxStep;
+        double entropy = _engine.MeanEntropy();
+        PolicyStepReport report = LineSearch(surrogateBefore, maxStep, expectedFull, entropy, iterations, residual);
+        _engine.SyncToHost();
+        return report;
     }
 
-    /// <summary>L(θ_old) and g = ∇L(θ_old) = 1/N Σ ρ_i Â_i ∇ log π(a_i|s_i), ρ_i = π_old/π_b (eq. 14's sample estimate).</summary>
-    private double SurrogateGradient(in PolicyBatch batch)
+    /// <summary>L(θ_old) and g = ∇L(θ_old) = 1/N Σ ρ_i Â_i ∇ log π(a_i|s_i), ρ_i = π_old/π_b (eq. 14's sample
+    /// estimate); π_old becomes the KL reference.</summary>
+    private double SurrogateGradient()
     {
-        int n = batch.Count;
-        _policy.Forward(batch.Observations, n, _oldOutputs);
-        _policy.LogProb(_oldOutputs, batch.Actions, n, _logProb);
-        double surrogate = 0;
-        for (int i = 0; i < n; i++)
-        {
-            double ratio = Math.Exp(_logProb[i] - batch.BehaviourLogProb[i]);
-            surrogate += ratio * batch.Advantages[i];
-            _coefficients[i] = (float)(ratio * batch.Advantages[i] / n);
-        }
-        _policy.SurrogateGradient(_oldOutputs, batch.Actions, _coefficients, n, _gradient);
-        return surrogate / n;
-    }
-
-    /// <summary>Chooses the rows the Fisher-vector products average over (every k-th row when sub-sampling, as the
-    /// paper's 10 % subsample) and leaves the network's cache on them.</summary>
-    private void PrepareFisherBatch(in PolicyBatch batch)
-    {
-        int n = batch.Count;
-        if (_options.FvpSubsample >= 1.0)
-        {
-            // The network still caches the full batch from the gradient's forward pass: Backward does not disturb it.
-            _fvpOutputs = _oldOutputs;
-            _fvpRows = n;
-            return;
-        }
-        int stride = Math.Max(1, (int)Math.Round(1.0 / _options.FvpSubsample));
-        int rows = (n + stride - 1) / stride;
-        int d = _policy.ObservationSize;
-        for (int r = 0; r < rows; r++)
-            batch.Observations.Slice(r * stride * d, d).CopyTo(_subObservations.AsSpan(r * d, d));
-        _fvpOutputs = _subOutputs;
-        _fvpRows = rows;
-        _policy.Forward(_subObservations, rows, _subOutputs);
+        double surrogate = _engine.ForwardSurrogate();
+        _engine.MarkReference();
+        _engine.SurrogateGradient(_gradient);
+        return surrogate;
     }
 
     /// <summary>(F + cI) v with F averaged over the Fisher rows.</summary>
-    private void DampedFisherProduct(ReadOnlySpan<float> v, Span<float> result)
+    private void DampedFisherProduct(EngineVector v, EngineVector result)
     {
-        _policy.FisherVectorProduct(_fvpOutputs, _fvpRows, v, result);
-        float damping = (float)_options.CgDamping;
-        for (int i = 0; i < result.Length; i++) result[i] += damping * v[i];
+        _engine.FisherVectorProduct(v, result);
+        // The damping is applied as a float, as it always was: (double)(float)c keeps the product's rounding.
+        _ops.Axpy((float)_options.CgDamping, v, result);
     }
 
     /// <summary>s ≈ (F + cI)⁻¹ g by conjugate gradient (appendix C).</summary>
     private (int, double) SolveForStepDirection() =>
-        ConjugateGradient.Solve(_dampedFisher, _gradient, _direction, _options.CgIterations, _options.CgResidualTolerance, _cgWork);
+        _cg.Solve(_dampedFisher, _gradient, _direction, _options.CgIterations, _options.CgResidualTolerance);
 
     /// <summary>β = √(2δ / sᵀ(F + cI)s): the largest step along s whose quadratic KL model equals δ.</summary>
     private double MaximalStepLength()
     {
         DampedFisherProduct(_direction, _fvp);
-        double sFs = ConjugateGradient.Dot(_direction, _fvp);
+        double sFs = _ops.Dot(_direction, _fvp);
         return sFs > 0 && double.IsFinite(sFs) ? Math.Sqrt(2 * _options.TargetKl / sFs) : 0.0;
     }
 
     /// <summary>Backtracks θ = θ_old + shrinkᵏ β s until mean KL ≤ δ and L(θ) > L(θ_old); otherwise restores θ_old.</summary>
-    private PolicyStepReport LineSearch(in PolicyBatch batch, double surrogateBefore, double maxStep, double expectedFull, double entropy, int cgIterations, double cgResidual)
+    private PolicyStepReport LineSearch(double surrogateBefore, double maxStep, double expectedFull, double entropy, int cgIterations, double cgResidual)
     {
-        int n = batch.Count;
         double fraction = 1.0;
         double lastKl = 0, lastSurrogate = surrogateBefore;
         for (int k = 0; k < _options.LineSearchSteps && maxStep > 0; k++)
         {
-            for (int i = 0; i < _n; i++) _trial[i] = (float)(_oldParameters[i] + fraction * maxStep * _direction[i]);
-            _policy.SetParameters(_trial);
-            _policy.Forward(batch.Observations, n, _newOutputs);
-            lastSurrogate = batch.Surrogate(_policy, _newOutputs, _logProb);
-            lastKl = _policy.MeanKl(_oldOutputs, _oldHead, _newOutputs, n);
+            _ops.Combine(_trial, _oldParameters, fraction * maxStep, _direction);
+            _engine.SetParameters(_trial);
+            lastSurrogate = _engine.ForwardSurrogate();
+            lastKl = _engine.MeanKl();
             if (lastKl <= _options.TargetKl && lastSurrogate > surrogateBefore && double.IsFinite(lastSurrogate))
             {
-                double newEntropy = _policy.MeanEntropy(_newOutputs, n);
+                double newEntropy = _engine.MeanEntropy();
                 return new PolicyStepReport(surrogateBefore, lastSurrogate, lastKl, newEntropy, expectedFull * fraction,
                     lastSurrogate - surrogateBefore, true, k + 1, cgIterations, cgResidual, maxStep);
             }
             fraction *= _options.LineSearchShrink;
         }
-        _policy.SetParameters(_oldParameters);
+        _engine.SetParameters(_oldParameters);
         return new PolicyStepReport(surrogateBefore, surrogateBefore, 0, entropy, 0, 0, false, _options.LineSearchSteps, cgIterations, cgResidual, maxStep);
     }
 
-    private void EnsureCapacity(int n)
-    {
-        if (_coefficients.Length >= n) return;
-        _oldOutputs = new float[n * _policy.OutputSize];
-        _newOutputs = new float[n * _policy.OutputSize];
-        _subObservations = new float[n * _policy.ObservationSize];
-        _subOutputs = new float[n * _policy.OutputSize];
-        _coefficients = new float[n];
-        _logProb = new double[n];
-    }
+    public void Dispose() => _engine.Dispose();
 }

@@ -1,48 +1,55 @@
+using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Trainer.Engine;
+using TrpoEdge.Trainer.Engines;
 
 namespace TrpoEdge.Trainer.Algorithms;
 
 /// <summary>The critic V_φ(s): an MLP regressed on the GAE returns with Adam in shuffled minibatches for K epochs
-/// after each policy step (SB3's TRPO does the same; the paper fitted V by a trust-region regression).</summary>
-public sealed class ValueFunction
+/// after each policy step (SB3's TRPO does the same; the paper fitted V by a trust-region regression). The epochs,
+/// the shuffle and Adam's scalars live here once; the forward and backward passes and the vectors live in an
+/// <see cref="IValueEngine"/> (managed by default).</summary>
+public sealed class ValueFunction : IDisposable
 {
     private readonly Mlp _net;
-    private readonly Adam _adam;
-    private readonly int _observationSize;
-    private readonly float[] _gradient;
-    private float[] _miniObservations = [], _miniTargets = [], _miniPredictions = [], _dy = [];
+    private readonly IValueEngine _engine;
+    private readonly AdamOptions _adamOptions;
+    private readonly EngineVector _gradient, _firstMoment, _secondMoment;
     private int[] _order = [];
 
-    public ValueFunction(Mlp network, int observationSize, AdamOptions adam)
+    public ValueFunction(Mlp network, int observationSize, AdamOptions adam, IEngineProvider? engines = null)
     {
+        if (network.InputSize != observationSize)
+            throw new ArgumentException($"The value network takes {network.InputSize} inputs; observations have {observationSize}.", nameof(network));
+        adam.Validate();
         _net = network;
-        _observationSize = observationSize;
-        _adam = new Adam(network.ParameterCount, adam);
-        _gradient = new float[network.ParameterCount];
+        _adamOptions = adam;
+        _engine = (engines ?? ManagedEngineProvider.Instance).CreateValueEngine(network);
+        IVectorAlgebra ops = _engine.Vectors;
+        _gradient = ops.CreateVector();
+        _firstMoment = ops.CreateVector();
+        _secondMoment = ops.CreateVector();
     }
 
+    /// <summary>The host network: the model of record for checkpoints (current after every <see cref="Fit"/>).</summary>
     public Mlp Network => _net;
-    public Adam Optimizer => _adam;
 
-    /// <summary>V(s) for <paramref name="count"/> rows of normalised observations, in chunks so the network's
-    /// cache stays at most one chunk.</summary>
-    public void Predict(ReadOnlySpan<float> observations, int count, Span<float> values)
-    {
-        const int Chunk = 4096;
-        for (int start = 0; start < count; start += Chunk)
-        {
-            int n = Math.Min(Chunk, count - start);
-            _net.Forward(observations.Slice(start * _observationSize, n * _observationSize), n, values.Slice(start, n));
-        }
-    }
+    public IValueEngine Engine => _engine;
+
+    /// <summary>Adam steps taken so far.</summary>
+    public long OptimizerStep { get; private set; }
+
+    /// <summary>V(s) for <paramref name="count"/> rows of normalised observations.</summary>
+    public void Predict(ReadOnlySpan<float> observations, int count, Span<float> values) => _engine.Predict(observations, count, values);
 
     /// <summary>Minimises ½·mean (V(s) − target)² (gradient (V − target)/B) for the given epochs; returns the mean
     /// squared error over the last epoch's minibatches.</summary>
     public double Fit(ReadOnlySpan<float> observations, ReadOnlySpan<float> targets, int count, int epochs, int batchSize, Random shuffle)
     {
         if (epochs == 0) return double.NaN;
-        EnsureCapacity(count, batchSize);
+        if (_order.Length < count) _order = new int[count];
+        _engine.StageRegression(observations, targets, count);
         for (int i = 0; i < count; i++) _order[i] = i;
+        IVectorAlgebra ops = _engine.Vectors;
         double lastEpochLoss = 0;
         for (int epoch = 0; epoch < epochs; epoch++)
         {
@@ -52,39 +59,38 @@ public sealed class ValueFunction
             for (int start = 0; start < count; start += batchSize)
             {
                 int b = Math.Min(batchSize, count - start);
-                for (int r = 0; r < b; r++)
-                {
-                    int row = _order[start + r];
-                    observations.Slice(row * _observationSize, _observationSize).CopyTo(_miniObservations.AsSpan(r * _observationSize));
-                    _miniTargets[r] = targets[row];
-                }
-                _net.Forward(_miniObservations.AsSpan(0, b * _observationSize), b, _miniPredictions.AsSpan(0, b));
-                double sq = 0;
-                for (int r = 0; r < b; r++)
-                {
-                    float e = _miniPredictions[r] - _miniTargets[r];
-                    sq += (double)e * e;
-                    _dy[r] = e / b;
-                }
-                _net.Backward(_dy.AsSpan(0, b), _gradient);
-                _adam.Update(_net.Parameters, _gradient);
+                double sq = _engine.LossGradient(_order.AsSpan(start, b), _gradient);
+                OptimizerStep++;
+                ops.AdamStep(_engine.Parameters, _gradient, _firstMoment, _secondMoment, new AdamCoefficients(_adamOptions, OptimizerStep));
                 loss += sq / b;
                 batches++;
             }
             lastEpochLoss = loss / batches;
         }
+        _engine.SyncToHost();
         return lastEpochLoss;
     }
 
-    private void EnsureCapacity(int count, int batchSize)
+    /// <summary>Adam's step count and moments, for the checkpoint.</summary>
+    public AdamState ExportOptimizer()
     {
-        if (_order.Length < count) _order = new int[count];
-        if (_miniTargets.Length < batchSize)
-        {
-            _miniObservations = new float[batchSize * _observationSize];
-            _miniTargets = new float[batchSize];
-            _miniPredictions = new float[batchSize];
-            _dy = new float[batchSize];
-        }
+        var m = new float[_engine.ParameterCount];
+        var v = new float[_engine.ParameterCount];
+        _engine.Vectors.Download(_firstMoment, m);
+        _engine.Vectors.Download(_secondMoment, v);
+        return new AdamState(OptimizerStep, m, v);
     }
+
+    /// <summary>Continues from a checkpoint: reads φ from the host network (already loaded) and Adam's state.</summary>
+    public void Restore(AdamState? optimizer)
+    {
+        _engine.SyncFromHost();
+        if (optimizer is null) return;
+        if (optimizer.Step < 0) throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer.Step, "Adam step count cannot be negative.");
+        _engine.Vectors.Upload(optimizer.M, _firstMoment);
+        _engine.Vectors.Upload(optimizer.V, _secondMoment);
+        OptimizerStep = optimizer.Step;
+    }
+
+    public void Dispose() => _engine.Dispose();
 }

@@ -76,6 +76,9 @@ public sealed class Mlp
     /// <summary>All parameters, flat: W₀ [out·in] row-major, b₀, W₁, b₁, …; writes change the network.</summary>
     public Span<float> Parameters => _parameters;
 
+    /// <summary>The array behind <see cref="Parameters"/>, for the managed engine to wrap as a vector without copying.</summary>
+    internal float[] ParameterArray => _parameters;
+
     /// <summary>Inputs of layer <paramref name="layer"/> (columns of its weight).</summary>
     public int LayerInputs(int layer) => _widths[CheckLayer(layer)];
 

@@ -33,7 +33,7 @@ public sealed class RetrainRun
         FieldBatch field = FieldDataLoader.Load(stores, _checkpoint, _checkpointSha256, _options.MaxPolicyLag);
         Agent agent = Agent.FromCheckpoint(_checkpoint);
         TrpoOptions trpo = agent.Options.Trpo;
-        var policyStep = new TrpoPolicyStep(agent.Policy, trpo);
+        using var policyStep = new TrpoPolicyStep(agent.Policy, trpo);
         var shuffle = new Random(unchecked((int)_options.Seed) ^ 0x5EED);
         using SimulatedMix? sim = _options.SimSteps > 0 && simulator is not null ? new SimulatedMix(agent, simulator, _options.SimSteps, _options.Seed) : null;
 

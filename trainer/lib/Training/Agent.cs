@@ -4,6 +4,7 @@ using TrpoEdge.Core.Spaces;
 using TrpoEdge.Trainer.Algorithms;
 using TrpoEdge.Trainer.Constraints;
 using TrpoEdge.Trainer.Engine;
+using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Normalization;
 using TrpoEdge.Trainer.Policies;
 
@@ -15,8 +16,9 @@ namespace TrpoEdge.Trainer.Training;
 public sealed class Agent
 {
     private Agent(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod,
-        MlpPolicy policy, ValueFunction critic, ObservationNormalizer normalizer)
+        MlpPolicy policy, ValueFunction critic, ObservationNormalizer normalizer, IEngineProvider engines)
     {
+        Engines = engines;
         Options = options;
         EnvId = envId;
         ObservationSpec = observation;
@@ -35,6 +37,9 @@ public sealed class Agent
     public MlpPolicy Policy { get; }
     public ValueFunction Critic { get; }
     public ObservationNormalizer Normalizer { get; }
+    /// <summary>Which engines compute the updates (<see cref="Policy"/> and <see cref="Critic"/>'s network stay the
+    /// host models of record either way).</summary>
+    public IEngineProvider Engines { get; }
     /// <summary>Increments with every accepted policy update.</summary>
     public long PolicyVersion { get; set; }
     public long TotalSteps { get; set; }
@@ -45,20 +50,21 @@ public sealed class Agent
     /// with them; null until a penalty run saves (trust-region runs carry whatever the checkpoint had).</summary>
     public KlPenaltyState? PenaltyState { get; set; }
 
-    public static Agent Create(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod)
+    public static Agent Create(TrainingOptions options, string envId, SpaceSpec observation, SpaceSpec action, double controlPeriod, IEngineProvider? engines = null)
     {
+        engines ??= ManagedEngineProvider.Instance;
         options.Validate();
         Activation activation = PolicyFactory.ParseActivation(options.Activation);
         MlpPolicy policy = PolicyFactory.CreatePolicy(observation, action, options.Hidden, activation, options.LogStdInit, options.Seed);
         Mlp criticNet = PolicyFactory.CreateCritic(observation, options.Hidden, activation, options.Seed + 0x9E3779B97F4A7C15UL);
-        var critic = new ValueFunction(criticNet, observation.Size, new AdamOptions(options.Trpo.CriticLearningRate));
+        var critic = new ValueFunction(criticNet, observation.Size, new AdamOptions(options.Trpo.CriticLearningRate), engines);
         var normalizer = new ObservationNormalizer(observation.Size, options.ObservationClip, 1e-8f, options.NormalizeObservations);
-        return new Agent(options, envId, observation, action, controlPeriod, policy, critic, normalizer);
+        return new Agent(options, envId, observation, action, controlPeriod, policy, critic, normalizer, engines);
     }
 
     /// <summary>Rebuilds an agent from a checkpoint. <paramref name="overrides"/> may change training settings
     /// (budget, seed, hyperparameters) but not the network shape, which the checkpoint fixes.</summary>
-    public static Agent FromCheckpoint(PolicyCheckpoint checkpoint, TrainingOptions? overrides = null)
+    public static Agent FromCheckpoint(PolicyCheckpoint checkpoint, TrainingOptions? overrides = null, IEngineProvider? engines = null)
     {
         TrainingOptions stored = DeserializeOptions(checkpoint.Hyperparameters) ?? new TrainingOptions();
         TrainingOptions options = (overrides ?? stored) with
@@ -68,13 +74,12 @@ public sealed class Agent
             Activation = checkpoint.Activation,
             ObservationClip = checkpoint.ObsNorm.Clip,
         };
-        var agent = Create(options, checkpoint.EnvId, checkpoint.ObservationSpace, checkpoint.ActionSpace, checkpoint.ControlPeriod);
+        var agent = Create(options, checkpoint.EnvId, checkpoint.ObservationSpace, checkpoint.ActionSpace, checkpoint.ControlPeriod, engines);
         CopyLayers(checkpoint.PolicyLayers, agent.Policy.Network, "policy");
         if (checkpoint.LogStd is { } logStd) logStd.CopyTo(agent.Policy.Head);
         CopyLayers(checkpoint.ValueLayers, agent.Critic.Network, "value");
         agent.Normalizer.Restore(checkpoint.ObsNorm);
-        if (checkpoint.ValueOptimizer is { } adam && adam.M.Length == agent.Critic.Network.ParameterCount)
-            agent.Critic.Optimizer.Restore(adam.Step, adam.M, adam.V);
+        agent.Critic.Restore(checkpoint.ValueOptimizer is { } adam && adam.M.Length == agent.Critic.Network.ParameterCount ? adam : null);
         agent.PolicyVersion = checkpoint.PolicyVersion;
         agent.TotalSteps = checkpoint.TotalSteps;
         agent.ParentSha256 = checkpoint.ParentSha256;
@@ -97,7 +102,7 @@ public sealed class Agent
         LogStd = ActionSpec.Kind == SpaceKind.Box ? Policy.Head.ToArray() : null,
         ValueLayers = ExportLayers(Critic.Network),
         ObsNorm = Normalizer.Export(),
-        ValueOptimizer = new AdamState(Critic.Optimizer.Step, Critic.Optimizer.FirstMoment.ToArray(), Critic.Optimizer.SecondMoment.ToArray()),
+        ValueOptimizer = Critic.ExportOptimizer(),
         PolicyOptimizer = PenaltyState?.Optimizer,
         PenaltyBeta = PenaltyState?.Beta,
         PolicyVersion = PolicyVersion,

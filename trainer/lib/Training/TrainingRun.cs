@@ -3,6 +3,7 @@ using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
 using TrpoEdge.Trainer.Constraints;
+using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Rollouts;
 using TrpoEdge.Trainer.Sampling;
@@ -48,7 +49,9 @@ public sealed class TrainingRun
         // Seeds derive from the run seed and the steps already taken, so a resumed run does not replay the same noise.
         ulong streamSeed = o.Seed * 1_000_003UL + (ulong)_agent.TotalSteps;
         var collector = new RolloutCollector(envs, _agent.Policy, _agent.Normalizer, streamSeed);
-        var policyStep = new TrpoPolicyStep(_agent.Policy, o.Trpo);
+        if (o.Constraint == PolicyConstraint.Penalty && _agent.Engines is not ManagedEngineProvider)
+            throw new NotSupportedException($"The KL-penalty variant runs on the managed engine only; the {_agent.Engines.Name} engine computes the trust-region step. Drop --constraint penalty or use --engine managed.");
+        using var policyStep = new TrpoPolicyStep(_agent.Engines.CreatePolicyEngine(_agent.Policy), o.Trpo);
         // The variants of issue 9; both null on the default single-path, trust-region loop, which is then unchanged.
         KlPenaltyStep? penalty = o.Constraint == PolicyConstraint.Penalty
             ? new KlPenaltyStep(_agent.Policy, o.Penalty, o.Trpo.TargetKl, streamSeed ^ 0x9E4A17_5EEDUL) : null;
