@@ -11,6 +11,7 @@ public sealed class GpuDevice : IDisposable
 {
     private DeviceKernels? _kernels;
     private Reducer? _reducer;
+    private HeadKernels? _heads;
 
     private GpuDevice(Context context, Accelerator accelerator)
     {
@@ -20,6 +21,9 @@ public sealed class GpuDevice : IDisposable
 
     /// <summary>The shared network and vector kernels, compiled on first use.</summary>
     internal DeviceKernels Kernels => _kernels ??= new DeviceKernels(Accelerator);
+
+    /// <summary>The policy-head, critic and gather kernels, compiled on first use.</summary>
+    internal HeadKernels Heads => _heads ??= new HeadKernels(Accelerator);
 
     /// <summary>The shared reduction buffers (one stream: reductions run one at a time).</summary>
     internal Reducer Reducer => _reducer ??= new Reducer(Accelerator, Kernels);
