@@ -5,6 +5,9 @@ using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Engines;
+using TrpoEdge.Trainer.Gpu.Device;
+using TrpoEdge.Trainer.Gpu.Engines;
+using TrpoEdge.Trainer.Gpu.Training;
 using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Retraining;
 using TrpoEdge.Trainer.Training;
@@ -36,7 +39,7 @@ internal static class TrainCommand
         var penaltyLr = new Option<double?>("--penalty-lr") { Description = "Penalty: the policy's Adam learning rate." };
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
         var engine = new Option<string>("--engine") { Description = "What computes the networks and their derivatives: managed (default; the built-in engine, fastest at these sizes) or torchsharp (LibTorch 2.10 CPU autograd; build it first with `dotnet build trainer/torch -c Release`). Same TRPO, same checkpoint and ONNX either way.", DefaultValueFactory = _ => EngineCatalog.Managed };
-        var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N] with --engine torchsharp where LibTorch reports CUDA. This build's LibTorch is the CPU one, so cuda is refused with a message.", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N]: with the default engine, the GPU engine (ILGPU over the CUDA driver) runs the environments, rollouts and the whole update on NVIDIA GPU N — give it thousands of environments with --n-envs; Pendulum-v1 and CartPole-v1, single-path trust-region TRPO. With --engine torchsharp, cuda needs a CUDA LibTorch, which this build does not have, so it is refused with a message. Without a CUDA device, cuda is refused with a message (exit 2).", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport,
             sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta, engine, device };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
@@ -50,8 +53,12 @@ internal static class TrainCommand
             TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), overrides,
                 parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
             string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(EnvRegistry.Make(options.EnvId).Id)}-seed{options.Seed}");
-            IEngineProvider engines = EngineCatalog.Resolve(parse.GetValue(engine)!, parse.GetValue(device)!);
-            return Run(options, engines, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
+            string engineName = parse.GetValue(engine)!, deviceText = parse.GetValue(device)!;
+            DeviceSpec deviceSpec = DeviceSpec.Parse(deviceText);
+            if (deviceSpec.IsCuda && string.Equals(engineName.Trim(), EngineCatalog.Managed, StringComparison.OrdinalIgnoreCase))
+                return RunOnGpu(options, deviceSpec, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
+            IEngineProvider engines = EngineCatalog.Resolve(engineName, deviceText);
+            return Run(options, engines, null, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
         }));
         return command;
     }
@@ -90,7 +97,16 @@ internal static class TrainCommand
     internal static string SafeName(string envId) =>
         string.Concat(Path.GetFileNameWithoutExtension(envId).Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
 
-    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, string runDir, string? resumePath, double? threshold, bool export, CancellationToken cancellation)
+    /// <summary>--device cuda[:N]: the GPU engine and its device-resident loop; the device is opened before anything
+    /// is written, so a machine without CUDA gets one clear error line.</summary>
+    private static async Task<int> RunOnGpu(TrainingOptions options, DeviceSpec spec, string runDir, string? resumePath, double? threshold, bool export, CancellationToken cancellation)
+    {
+        using GpuDevice gpu = GpuDevice.OpenCuda(spec.Ordinal);
+        AnsiConsole.MarkupLineInterpolated($"GPU: [bold]{gpu.Name}[/] ({spec})");
+        return await Run(options, new GpuEngineProvider(gpu), gpu, runDir, resumePath, threshold, export, cancellation);
+    }
+
+    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, GpuDevice? gpu, string runDir, string? resumePath, double? threshold, bool export, CancellationToken cancellation)
     {
         IEnv probe = EnvRegistry.Make(options.EnvId);
         Agent agent;
@@ -110,7 +126,9 @@ internal static class TrainCommand
 
         Directory.CreateDirectory(runDir);
         using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
-        var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold };
+        ITrainingLoop run = gpu is null
+            ? new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold }
+            : new GpuTrainingRun(agent, gpu, runDir, metrics) { ReportThreshold = threshold };
         AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}, {engines.Name} engine) → {runDir}");
 
         TrainingResult result = await ConsoleProgress.Run(run, options, agent.TotalSteps, cancellation);
