@@ -3,6 +3,7 @@ using System.Globalization;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Gpu.Device;
 using TrpoEdge.Trainer.Gpu.Engines;
+using TrpoEdge.Trainer.Gpu.Envs;
 using TrpoEdge.Trainer.Gpu.Training;
 using TrpoEdge.Trainer.Training;
 
@@ -31,6 +32,22 @@ public static class GpuBench
         using GpuDevice device = deviceText == "cpu-sim" ? GpuDevice.OpenCpuSimulator() : GpuDevice.OpenCuda(DeviceSpec.Parse(deviceText).Ordinal);
         Console.WriteLine($"device: {device.Name} ({(device.IsCuda ? deviceText : "ILGPU CPU simulator: correctness only, not a GPU figure")}); CUDA devices seen: {string.Join("; ", GpuDevice.ListCuda().DefaultIfEmpty("none"))}");
         Console.WriteLine($"machine: {Environment.ProcessorCount} logical CPUs, {Environment.OSVersion}");
+        if (!args.Contains("--no-check") && !GpuCheck.Run(device))
+        {
+            Console.WriteLine("The device does not reproduce the CPU's results within tolerance: figures below would be of a wrong computation. Stopping.");
+            return 1;
+        }
+        foreach (int envs in envCounts)
+        {
+            using var batch = new DeviceEnvBatch(device, "Pendulum-v1", envs);
+            batch.Reset(1);
+            batch.StepDeviceOnly(0.5f, 20);
+            device.Synchronize();
+            var clock = Stopwatch.StartNew();
+            batch.StepDeviceOnly(0.5f, 200);
+            device.Synchronize();
+            Console.WriteLine($"Pendulum-v1 kernel alone, {envs,6} envs: {envs * 200 / clock.Elapsed.TotalSeconds,16:N0} env steps/s");
+        }
 
         TrainingOptions shipped = Shipped("Pendulum-v1");
         double cpuSps = skipCpu ? double.NaN : CpuThroughput(shipped, 12);
