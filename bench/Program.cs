@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["store"] = ("trajectory store steps written/s through TrajectoryWriter vs a synchronous Microsoft.Data.Sqlite loop; Append cost on the control loop", StoreBench.Run),
     ["train"] = ("TRPO end-to-end steps/s (collection + updates) with the shipped config, phase breakdown, vs the simulator alone", TrainBench.Run),
     ["variants"] = ("single path vs vine vs KL penalty on CartPole-v1 and Pendulum-v1, 3 seeds: steps (branches included) and wall time to the threshold, final return", VariantsBench.Run),
+    ["engines"] = ("managed vs TorchSharp engine (build trainer/torch first): training steps/s and steps to threshold on Pendulum-v1 and CartPole-v1, seeds 0-2", EnginesBench.Run),
     ["core"] = ("normal deviates, policy-distribution sample + log-prob per step (and bytes allocated), checkpoint save/load vs raw file I/O", CoreBench.Run),
     ["serial"] = ("serial link over a pty to a rig-emulator process: exchanges/s and STATE/ACTION round trip (lockstep, 100 Hz, 1 kHz) vs the codec in memory", SerialBench.Run),
     ["export"] = ("ONNX export of a [64,64] and [256,256] policy (graph build, whole export, --verify) vs loading the checkpoint", ExportBench.Run),

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Exporter;
 using TrpoEdge.Runtime.Control;
-using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 using TrpoEdge.Runtime.Plants;
 using TrpoEdge.Runtime.Policy;
 
@@ -24,7 +24,7 @@ public static class RuntimeBench
     {
         int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         double loopSeconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
-        Console.WriteLine($"runtime bench: ONNX Runtime {OrtEnvironment.Instance.Version} ({OrtEnvironment.Instance.LibraryPath}), "
+        Console.WriteLine($"runtime bench: ONNX Runtime {OnnxRuntimeEnvironment.Version} (Microsoft.ML.OnnxRuntime), "
             + $"{Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}, {runs:N0} timed runs, {loopSeconds} s loops");
         Console.WriteLine($"machine load: {LoadAverage()} (a shared machine inflates tails; compare ratios)");
 
@@ -59,7 +59,7 @@ public static class RuntimeBench
         double baseP50 = h.Percentile(0.5);
         Row("baseline: managed reference forward (exporter)", h, refBytes, baseP50);
 
-        using var session = InferenceSession.FromFile(model);
+        using var session = OnnxModel.FromFile(model);
         using (var runner = new PolicyRunner(session, 1, 3, 1, discrete: false, withDistribution: false))
         {
             h = Measure(runs, i => { runner.Observations[2] = (i & 15) * 0.1f; runner.Run(); }, out double b);
@@ -174,7 +174,7 @@ public static class RuntimeBench
 
     private static PolicyCheckpoint Checkpoint(int[] hidden)
     {
-        var rng = new Xoshiro256(42);
+        var rng = new Pcg64(42);
         List<DenseLayer> Layers()
         {
             var layers = new List<DenseLayer>();

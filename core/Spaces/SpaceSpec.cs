@@ -110,7 +110,11 @@ public sealed record SpaceSpec
         var a = new JsonArray();
         // Infinite bounds are legal in Gymnasium; JSON has no infinity, so they travel as strings.
         foreach (float v in values)
-            a.Add(float.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v > 0 ? "inf" : "-inf"));
+        {
+            // Add(JsonNode) rather than the generic Add<T>: the generic one is not trimming/NativeAOT-safe. Same JSON.
+            JsonNode? node = float.IsFinite(v) ? JsonValue.Create(v) : JsonValue.Create(v > 0 ? "inf" : "-inf");
+            a.Add(node);
+        }
         return a;
     }
 

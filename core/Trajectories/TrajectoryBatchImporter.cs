@@ -49,9 +49,9 @@ public sealed class TrajectoryBatchImporter : IDisposable
             """, "$started", "$host", "$program", "$env", "$obs", "$act", "$sha", "$pv", "$plant", "$period", "$notes", "$ckpt");
         _insertRunKey = Prepare("INSERT INTO imported_runs (run_key, run_id, runtime_id) VALUES ($key, $run, $rt);", "$key", "$run", "$rt");
         _insertEpisode = Prepare("""
-            INSERT OR IGNORE INTO episodes (id, run_id, index_in_run, started_at, status)
-            VALUES ($id, $run, $index, $started, 'incomplete');
-            """, "$id", "$run", "$index", "$started");
+            INSERT OR IGNORE INTO episodes (id, run_id, index_in_run, started_at, status, policy_version, checkpoint_sha256, model_sha256)
+            VALUES ($id, $run, $index, $started, 'incomplete', $pv, $ckpt, $model);
+            """, "$id", "$run", "$index", "$started", "$pv", "$ckpt", "$model");
         _insertStep = Prepare("""
             INSERT INTO steps (episode_id, t, observation, action, reward, log_prob, timestamp_ns, policy_version)
             VALUES ($ep, $t, $obs, $act, $r, $lp, $ts, $pv);
@@ -146,8 +146,11 @@ public sealed class TrajectoryBatchImporter : IDisposable
         if (c.EndsEpisode && c.FinalObservation.Count != 0 && c.FinalObservation.Count != obs)
             throw new InvalidDataException($"{where}: a final observation of {c.FinalObservation.Count} floats; the run's observations have {obs}.");
         long episodeId = TrajectoryWriter.EpisodeId(runId, (int)c.IndexInRun);
+        ActingPolicy? acting = ToActingPolicy(c, where);
         Bind(_insertEpisode, tx, ("$id", episodeId), ("$run", runId), ("$index", (long)c.IndexInRun),
-            ("$started", string.IsNullOrEmpty(c.StartedAt) ? NowText() : c.StartedAt));
+            ("$started", string.IsNullOrEmpty(c.StartedAt) ? NowText() : c.StartedAt),
+            ("$pv", (object?)acting?.Version ?? DBNull.Value), ("$ckpt", (object?)acting?.CheckpointSha256 ?? DBNull.Value),
+            ("$model", (object?)acting?.ModelSha256 ?? DBNull.Value));
         _insertEpisode.ExecuteNonQuery();
 
         float[] obsRow = new float[obs], actRow = new float[act];
@@ -183,6 +186,17 @@ public sealed class TrajectoryBatchImporter : IDisposable
             _endLastStep.ExecuteNonQuery();
         }
         return n;
+    }
+
+    /// <summary>The chunk's acting policy, validated; null when the publisher did not send one.</summary>
+    private static ActingPolicy? ToActingPolicy(EpisodeChunk c, string where)
+    {
+        if (c.ActingPolicy is not { } p) return null;
+        var acting = new ActingPolicy(p.PolicyVersion,
+            string.IsNullOrEmpty(p.CheckpointSha256) ? null : p.CheckpointSha256, string.IsNullOrEmpty(p.ModelSha256) ? null : p.ModelSha256);
+        try { acting.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{where}: {e.Message}", e); }
+        return acting;
     }
 
     private long FindOrCreateRun(TrajectoryBatch batch, RunInfo info, SqliteTransaction tx)

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using TrpoEdge.Core.Contracts;
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
-using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Sim.Random;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Exporter;
 
@@ -32,7 +33,7 @@ public static class ModelVerifier
         PolicyNetwork net = reference.Network;
         var failures = new List<string>();
 
-        using var runner = new OnnxPolicyRunner(onnxPath, net.ObservationSize, net.HeadSize, net.IsDiscrete);
+        using var runner = new OnnxPolicyRunner(onnxPath, net.ObservationSize, net.HeadSize, net.IsDiscrete, new InferenceOptions { Device = options.Device });
         CheckContract(runner.Session, net, checkpointSha256, failures);
 
         float[] random = RandomObservations(net, options);
@@ -66,7 +67,7 @@ public static class ModelVerifier
     }
 
     /// <summary>Names, element types and metadata, as ONNX Runtime reads them back.</summary>
-    private static void CheckContract(InferenceSession session, PolicyNetwork net, string checkpointSha256, List<string> failures)
+    private static void CheckContract(OnnxModel session, PolicyNetwork net, string checkpointSha256, List<string> failures)
     {
         int head = net.HeadSize;
         var expectedOutputs = net.IsDiscrete
@@ -91,7 +92,7 @@ public static class ModelVerifier
             if (!ok) failures.Add($"output \"{name}\" should be {type} of rank {rank}; ONNX Runtime reports {(o is null ? "no such output" : o.ToString())}");
         }
 
-        ModelMetadata meta = session.Metadata;
+        OnnxModelMetadata meta = session.Metadata;
         if (meta.ProducerName != PolicyModelContract.ProducerName)
             failures.Add($"producer name is \"{meta.ProducerName}\", expected \"{PolicyModelContract.ProducerName}\"");
         if (meta.Version != net.Checkpoint.PolicyVersion)
@@ -183,7 +184,7 @@ public static class ModelVerifier
             lo[j] = float.IsFinite(low[j]) && Math.Abs(low[j]) < UnboundedMagnitude ? low[j] : net.NormMean[j] - spread;
             hi[j] = float.IsFinite(high[j]) && Math.Abs(high[j]) < UnboundedMagnitude ? high[j] : net.NormMean[j] + spread;
         }
-        var rng = new Xoshiro256(options.Seed);
+        var rng = new Pcg64(options.Seed);
         var obs = new float[options.RandomObservations * obsDim];
         for (int i = 0; i < obs.Length; i++)
         {
@@ -198,7 +199,7 @@ public static class ModelVerifier
     public static float[] ClipProbes(PolicyNetwork net, VerificationOptions options)
     {
         int obsDim = net.ObservationSize;
-        var rng = new Xoshiro256(options.Seed ^ 0x9E3779B97F4A7C15UL);
+        var rng = new Pcg64(options.Seed ^ 0x9E3779B97F4A7C15UL);
         var obs = new float[options.ClipProbeObservations * obsDim];
         for (int i = 0; i < obs.Length; i++)
         {

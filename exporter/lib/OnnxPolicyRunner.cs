@@ -1,5 +1,6 @@
 using TrpoEdge.Core.Contracts;
-using TrpoEdge.Runtime.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Exporter;
 
@@ -8,19 +9,19 @@ namespace TrpoEdge.Exporter;
 /// (that is the runtime's policy session).</summary>
 public sealed class OnnxPolicyRunner : IDisposable
 {
-    private readonly InferenceSession _session;
+    private readonly OnnxModel _session;
 
-    public OnnxPolicyRunner(string onnxPath, int observationSize, int headSize, bool discrete)
+    public OnnxPolicyRunner(string onnxPath, int observationSize, int headSize, bool discrete, InferenceOptions? options = null)
     {
         if (observationSize < 1) throw new ArgumentOutOfRangeException(nameof(observationSize), observationSize, "Observations need at least one value.");
         if (headSize < 1) throw new ArgumentOutOfRangeException(nameof(headSize), headSize, "The policy head needs at least one output.");
         ObservationSize = observationSize;
         HeadSize = headSize;
         IsDiscrete = discrete;
-        _session = InferenceSession.FromFile(onnxPath, new SessionOptions());
+        _session = OnnxModel.FromFile(onnxPath, options);
     }
 
-    public InferenceSession Session => _session;
+    public OnnxModel Session => _session;
     public int ObservationSize { get; }
     public int HeadSize { get; }
     public bool IsDiscrete { get; }
@@ -44,7 +45,7 @@ public sealed class OnnxPolicyRunner : IDisposable
         actions = null;
         try
         {
-            OrtValue input = OrtValue.CreateTensor<float>(obs, [rows, ObservationSize]);
+            OrtValue input = OrtValue.CreateTensorValueFromMemory(obs, [rows, ObservationSize]);
             values.Add(input);
             var outputs = new List<KeyValuePair<string, OrtValue>>();
             foreach (string name in FloatOutputs)
@@ -53,7 +54,7 @@ public sealed class OnnxPolicyRunner : IDisposable
                 // NaN makes an output that ONNX Runtime never wrote impossible to mistake for a match.
                 Array.Fill(buffer, float.NaN);
                 floats[name] = buffer;
-                OrtValue v = OrtValue.CreateTensor<float>(buffer, headShape);
+                OrtValue v = OrtValue.CreateTensorValueFromMemory(buffer, headShape);
                 values.Add(v);
                 outputs.Add(new(name, v));
             }
@@ -61,11 +62,11 @@ public sealed class OnnxPolicyRunner : IDisposable
             {
                 actions = new long[rows];
                 Array.Fill(actions, -1L);
-                OrtValue v = OrtValue.CreateTensor<long>(actions, [rows]);
+                OrtValue v = OrtValue.CreateTensorValueFromMemory(actions, [rows]);
                 values.Add(v);
                 outputs.Add(new(PolicyModelContract.ActionOutput, v));
             }
-            using SessionBinding binding = _session.Bind([new(PolicyModelContract.ObservationInput, input)], outputs);
+            using ModelBinding binding = _session.Bind([new(PolicyModelContract.ObservationInput, input)], outputs);
             binding.Run();
         }
         finally

@@ -1,3 +1,5 @@
+using TrpoEdge.Runtime.Inference;
+
 namespace TrpoEdge.Exporter;
 
 /// <summary>How <see cref="ModelVerifier"/> checks a written model against <see cref="PolicyReferenceForward"/>.</summary>
@@ -15,6 +17,8 @@ public sealed record VerificationOptions
     public ulong Seed { get; init; } = 20_240_601;
     /// <summary>Rows per ONNX Runtime call.</summary>
     public int BatchSize { get; init; } = 1_000;
+    /// <summary>Where ONNX Runtime runs the model under test (the reference forward always runs on the CPU).</summary>
+    public InferenceDevice Device { get; init; } = InferenceDevice.Cpu;
 
     public void Validate()
     {

@@ -4,7 +4,8 @@ using System.Runtime.InteropServices;
 using Spectre.Console;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Runtime.Control;
-using TrpoEdge.Runtime.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 using TrpoEdge.Runtime.Plants;
 using TrpoEdge.Runtime.Policy;
 
@@ -41,6 +42,12 @@ public sealed class RuntimeCommand
     {
         Description = "Run a model trained for another environment when its spaces fit (e.g. a Pendulum-v1 policy on a rig): a warning instead of an error.",
     };
+    private readonly Option<string> _device = new("--device")
+    {
+        Description = "Where ONNX Runtime computes the policy: cpu, cuda or cuda:N. CUDA needs a runtime built with -p:OrtGpu=true, "
+            + "CUDA 13 (cuBLAS, cudart) and cuDNN 9; without them the runtime exits 6 naming what is missing. Not with --mqtt.",
+        DefaultValueFactory = _ => "cpu",
+    };
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime intra-op threads (1 suits a small policy).", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _port = new("--port") { Description = "Drive a real rig (or rig-emulator) on this serial port: COM3 on Windows, /dev/ttyUSB0 or a pty on Linux. Its handshake is checked against the model." };
     private readonly Option<int> _baud = new("--baud") { Description = "Serial baud rate for --port.", DefaultValueFactory = _ => 115200 };
@@ -52,7 +59,7 @@ public sealed class RuntimeCommand
         Error = error;
         _root = new RootCommand("Run an exported TrpoEdge policy on a plant at a fixed rate, with a safety layer, and log the steps. "
             + ExitCodes.HelpText);
-        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads, _port, _baud, _summaryJson })
+        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads, _device, _port, _baud, _summaryJson })
             _root.Options.Add(o);
         foreach (Option o in MqttMode.Options) _root.Options.Add(o);
         _root.SetAction(Execute);
@@ -90,6 +97,17 @@ public sealed class RuntimeCommand
         bool randomize = parsed.GetValue(_randomize);
         int threads = parsed.GetValue(_threads);
         bool allowOtherEnv = parsed.GetValue(_allowOtherEnv);
+        InferenceDevice device;
+        try
+        {
+            device = InferenceDevice.Parse(parsed.GetValue(_device) ?? "cpu");
+        }
+        catch (FormatException e)
+        {
+            return Bad(e.Message);
+        }
+        if (device.Kind != DeviceKind.Cpu && parsed.GetValue(MqttMode.Mqtt) is not null)
+            return Bad($"--device {device} is for --sim, --rig and --port; the --mqtt mode runs its policy on the CPU.");
 
         if (parsed.GetValue(MqttMode.Mqtt) is { } mqtt) return MqttMode.Execute(parsed, mqtt, modelPath, rig, episodes, explore, seed, logPath, threads, Console, Error);
         string? port = parsed.GetValue(_port);
@@ -115,6 +133,12 @@ public sealed class RuntimeCommand
                 plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = sim, RigFile = rig, Perturbations = perturbations, Randomize = randomize });
             }
         }
+        catch (RigContractException e)
+        {
+            // The rig answered but does not fit the model: the same exit code as any other contract mismatch.
+            Error.WriteLine($"runtime: {e.Message}");
+            return ExitCodes.ContractMismatch;
+        }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
             // Serial errors (missing device, busy, permission with the dialout hint, handshake mismatch) are IOExceptions
@@ -130,7 +154,7 @@ public sealed class RuntimeCommand
                 Mode = explore ? PolicyMode.Explore : PolicyMode.Deterministic,
                 Seed = seed,
                 AllowOtherEnv = allowOtherEnv,
-                Session = new SessionOptions { IntraOpThreads = threads },
+                Session = new InferenceOptions { IntraOpThreads = threads, Device = device },
             });
         }
         catch (FileNotFoundException e)
@@ -143,9 +167,16 @@ public sealed class RuntimeCommand
             foreach (ContractCheck w in e.Report.Warnings) Error.WriteLine($"  (warning) {w.Message}");
             return ExitCodes.ContractMismatch;
         }
-        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException)
+        catch (DeviceUnavailableException e)
         {
             Error.WriteLine($"runtime: {e.Message}");
+            plant.Dispose();
+            return ExitCodes.DeviceUnavailable;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException or NotSupportedException
+                                      or TypeInitializationException)
+        {
+            Error.WriteLine($"runtime: {(e is TypeInitializationException { InnerException: { } inner } ? inner.Message : e.Message)}");
             return ExitCodes.OnnxRuntimeError;
         }
 
@@ -155,7 +186,7 @@ public sealed class RuntimeCommand
             foreach (ContractCheck c in policy.Report.Checks)
                 Console.MarkupLine($"[{(c.Severity == CheckSeverity.Warning ? "yellow" : "grey")}]{c.Severity.ToString().ToLowerInvariant()}:[/] {Markup.Escape(c.Message)}");
             Console.MarkupLine($"[grey]model[/] {Markup.Escape(Path.GetFileName(modelPath))} (policy version {policy.Model.PolicyVersion}, sha256 {policy.Model.ModelSha256[..12]}…) "
-                + $"[grey]on[/] {Markup.Escape(plant.Description)}, {(explore ? "exploring" : "deterministic")}, ONNX Runtime {OrtEnvironment.Instance.Version}");
+                + $"[grey]on[/] {Markup.Escape(plant.Description)}, {(explore ? "exploring" : "deterministic")}, ONNX Runtime {OnnxRuntimeEnvironment.Version} on {device}");
 
             TrajectoryWriter? log = null;
             try
@@ -206,7 +237,7 @@ public sealed class RuntimeCommand
             if (live) System.Console.WriteLine();
             if (!DisposeLog(log)) return ExitCodes.Failure;
 
-            WriteSummary(summary, logPath, log);
+            WriteSummary(summary, logPath, log, plant);
             if (plant is SerialPlant serial) Console.MarkupLine($"[grey]serial link[/] {Markup.Escape(serial.LinkStats.ToString())}");
             if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary);
             if (summary.Cancelled) return ExitCodes.Cancelled;
@@ -229,7 +260,7 @@ public sealed class RuntimeCommand
         }
     }
 
-    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log)
+    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log, IPlant plant)
     {
         static string Us(double ns) => double.IsNaN(ns) ? "n/a" : (ns / 1000.0).ToString("F1", CultureInfo.InvariantCulture) + " µs";
         var table = new Table().Border(TableBorder.Rounded).AddColumn("run").AddColumn(new TableColumn("value").RightAligned());
@@ -238,7 +269,9 @@ public sealed class RuntimeCommand
         table.AddRow("return mean ± std", s.Episodes.Count == 0 ? "n/a"
             : $"{s.ReturnMean.ToString("F2", CultureInfo.InvariantCulture)} ± {s.ReturnStd.ToString("F2", CultureInfo.InvariantCulture)}");
         table.AddRow("inference latency p50 / p99", $"{Us(s.Latency.Percentile(0.5))} / {Us(s.Latency.Percentile(0.99))}");
-        table.AddRow("loop period", s.PeriodSeconds is double p ? $"{(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms ({(1 / p).ToString("G4", CultureInfo.InvariantCulture)} Hz)" : "free-running (simulation)");
+        static string Period(double p) => $"{(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms ({(1 / p).ToString("G4", CultureInfo.InvariantCulture)} Hz)";
+        table.AddRow("loop period", s.PeriodSeconds is double p ? Period(p)
+            : plant is IRigFeedback ? $"{Period(plant.ControlPeriod)}, paced by the rig's clock" : "free-running (simulation)");
         table.AddRow("jitter p99", s.Jitter.Count == 0 ? "n/a (not paced)" : Us(s.Jitter.Percentile(0.99)));
         table.AddRow("deadline misses", s.DeadlineMisses.ToString(CultureInfo.InvariantCulture));
         table.AddRow("faults (NaN/Inf actions)", s.Faults.ToString(CultureInfo.InvariantCulture));

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 using TrpoEdge.Runtime.Plants;
 using TrpoEdge.Runtime.Policy;
 using TrpoEdge.Runtime.Serial;
@@ -15,7 +15,7 @@ internal static class SerialRig
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"Model {modelPath} does not exist.", modelPath);
         byte[] model = File.ReadAllBytes(modelPath);
         PolicyModelInfo info;
-        using (var session = new InferenceSession(model))
+        using (var session = new OnnxModel(model))
             info = PolicyContractChecker.ReadInfo(session, Convert.ToHexStringLower(SHA256.HashData(model)), []);
         if (info.ObservationSpace is null || info.ActionSpace is null || info.ControlPeriod is null)
             throw new ArgumentException($"{modelPath} does not state its observation space, action space and control period; export it with a current exporter.");

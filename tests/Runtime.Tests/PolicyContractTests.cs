@@ -78,7 +78,7 @@ public sealed class PolicyContractTests
     public void A_misnamed_input_is_reported_with_the_inputs_the_model_has()
     {
         var e = Refused(new TestPolicy { ObservationInputName = "observations" }, Pendulum);
-        Assert.Contains("no input \"obs\"; its inputs are observations: float[?, 3]", e.Message);
+        Assert.Contains("no input \"obs\"; its inputs are observations: float32[?, 3]", e.Message);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed record OracleCase(string Name, Activation Activation, int[] Hidden
     {
         var outputs = new float[Batch * policy.OutputSize];
         policy.Forward(observations, Batch, outputs);
-        var rng = new Core.Randomness.Xoshiro256((ulong)Seed + 3);
+        var rng = new TrpoEdge.Sim.Random.Pcg64((ulong)Seed + 3);
         var actions = new float[Batch * policy.ActionSize];
         var behaviour = new double[Batch];
         var noise = new Random(Seed + 4);

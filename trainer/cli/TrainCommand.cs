@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using TrpoEdge.Trainer.Video;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
@@ -126,10 +127,14 @@ internal static class TrainCommand
 
         Directory.CreateDirectory(runDir);
         using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
+        EvaluationVideos? videos = options.VideoEvery > 0 && gpu is null
+            ? new EvaluationVideos(runDir, options.VideoEpisodes) { Warn = line => Console.Error.WriteLine(line) }
+            : null;
         ITrainingLoop run = gpu is null
-            ? new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold }
+            ? new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos }
             : new GpuTrainingRun(agent, gpu, runDir, metrics) { ReportThreshold = threshold };
         AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}, {engines.Name} engine) → {runDir}");
+        if (videos?.MissingFfmpeg is { } missing) Console.Error.WriteLine(missing);
 
         TrainingResult result = await ConsoleProgress.Run(run, options, agent.TotalSteps, cancellation);
 
@@ -140,7 +145,7 @@ internal static class TrainCommand
             onnx = Path.Combine(runDir, "policy.onnx");
             PolicyExporter.Export(result.CheckpointPath, onnx);
         }
-        PrintSummary(result, threshold, runDir, onnx);
+        PrintSummary(result, threshold, runDir, onnx, videos);
         return result.Cancelled ? 130 : 0;
     }
 
@@ -155,7 +160,7 @@ internal static class TrainCommand
         if (series.Count > 0) LearningCurvePlot.WriteSvg(Path.Combine(runDir, "learning_curve.svg"), series, $"TRPO on {envId}", "return", threshold);
     }
 
-    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx)
+    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx, EvaluationVideos? videos)
     {
         var table = new Table().AddColumn("result").AddColumn("value");
         table.AddRow("status", r.Cancelled ? "[yellow]cancelled (checkpoint saved)[/]" : "[green]finished[/]");
@@ -167,6 +172,12 @@ internal static class TrainCommand
         table.AddRow("checkpoint", Markup.Escape($"{r.CheckpointPath} (sha256 {r.CheckpointSha256[..12]}…)"));
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
         table.AddRow("metrics", Markup.Escape($"{runDir}/metrics.csv, TensorBoard events, learning_curve.svg"));
+        if (videos is not null)
+        {
+            table.AddRow("videos", videos.Written.Count > 0
+                ? Markup.Escape($"{videos.Written.Count} MP4s ({string.Join(", ", videos.Written.Select(Path.GetFileName))})")
+                : "[yellow]none[/] (see the message above)");
+        }
         AnsiConsole.Write(table);
     }
 }

@@ -9,25 +9,23 @@ public static class RunSummaryJson
     public static void Write(string path, RunSummary s)
     {
         static double? Finite(double v) => double.IsFinite(v) ? v : null;
-        var document = new Dictionary<string, object?>
-        {
-            ["episodes"] = s.Episodes.Count,
-            ["steps"] = s.TotalSteps,
-            ["return_mean"] = Finite(s.ReturnMean),
-            ["return_std"] = Finite(s.ReturnStd),
-            ["returns"] = s.Episodes.Select(e => Finite(e.Return)).ToArray(),
-            ["latency_p50_us"] = Finite(s.Latency.Percentile(0.5) / 1000.0),
-            ["latency_p99_us"] = Finite(s.Latency.Percentile(0.99) / 1000.0),
-            ["jitter_p99_us"] = s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.99) / 1000.0),
-            ["deadline_misses"] = s.DeadlineMisses,
-            ["faults"] = s.Faults,
-            ["clamps"] = s.Clamps,
-            ["cancelled"] = s.Cancelled,
-            ["elapsed_s"] = s.Elapsed.TotalSeconds,
-            ["period_s"] = s.PeriodSeconds,
-        };
+        var document = new RunSummaryDocument(
+            Episodes: s.Episodes.Count,
+            Steps: s.TotalSteps,
+            ReturnMean: Finite(s.ReturnMean),
+            ReturnStd: Finite(s.ReturnStd),
+            Returns: s.Episodes.Select(e => Finite(e.Return)).ToArray(),
+            LatencyP50Us: Finite(s.Latency.Percentile(0.5) / 1000.0),
+            LatencyP99Us: Finite(s.Latency.Percentile(0.99) / 1000.0),
+            JitterP99Us: s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.99) / 1000.0),
+            DeadlineMisses: s.DeadlineMisses,
+            Faults: s.Faults,
+            Clamps: s.Clamps,
+            Cancelled: s.Cancelled,
+            ElapsedSeconds: s.Elapsed.TotalSeconds,
+            PeriodSeconds: s.PeriodSeconds);
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(path, JsonSerializer.Serialize(document, RunSummaryJsonContext.Default.RunSummaryDocument) + "\n");
     }
 }

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 using TrpoEdge.Runtime.Policy;
 
 namespace TrpoEdge.Runtime.Mqtt;
@@ -12,7 +12,7 @@ public static class ModelContract
     {
         ArgumentNullException.ThrowIfNull(model);
         string sha = Convert.ToHexStringLower(SHA256.HashData(model));
-        using var session = new InferenceSession(model, new SessionOptions { IntraOpThreads = 1 });
+        using var session = new OnnxModel(model, new InferenceOptions { IntraOpThreads = 1 });
         var checks = new List<ContractCheck>();
         PolicyModelInfo info = PolicyContractChecker.ReadInfo(session, sha, checks);
         if (info.EnvId is null || info.ObservationSpace is null || info.ActionSpace is null)

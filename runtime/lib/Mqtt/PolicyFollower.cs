@@ -128,7 +128,7 @@ public sealed class PolicyFollower : IDisposable
         {
             model = ModelContract.Read(onnx);
         }
-        catch (Exception e) when (e is InvalidDataException or OnnxRuntime.OnnxRuntimeException)
+        catch (Exception e) when (e is InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             return Refuse($"version {release.PolicyVersion}: not a usable policy model: {e.Message}");
         }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using TrpoEdge.Core.Contracts;
 using TrpoEdge.Core.Spaces;
-using TrpoEdge.Runtime.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Runtime.Policy;
 
@@ -13,7 +14,7 @@ public static class PolicyContractChecker
     /// <param name="exploration">Exploration needs the distribution outputs; without it their absence is only a warning.</param>
     /// <param name="allowOtherEnv">Report a different environment id as a warning instead of an error (spaces must
     /// still fit): running a Pendulum-v1 policy on a rig is a legitimate transfer experiment.</param>
-    public static ContractReport Check(InferenceSession session, string modelSha256, PlantDescription plant, bool exploration, bool allowOtherEnv = false)
+    public static ContractReport Check(OnnxModel session, string modelSha256, PlantDescription plant, bool exploration, bool allowOtherEnv = false)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(plant);
@@ -30,9 +31,9 @@ public static class PolicyContractChecker
     }
 
     /// <summary>Reads the metadata_props of contract 2; unparsable values become errors in <paramref name="checks"/>.</summary>
-    public static PolicyModelInfo ReadInfo(InferenceSession session, string modelSha256, List<ContractCheck> checks)
+    public static PolicyModelInfo ReadInfo(OnnxModel session, string modelSha256, List<ContractCheck> checks)
     {
-        ModelMetadata m = session.Metadata;
+        OnnxModelMetadata m = session.Metadata;
         int? format = null;
         string? formatText = m.LookupCustomMetadata(PolicyModelContract.Metadata.FormatVersion);
         if (formatText is null)
@@ -130,7 +131,7 @@ public static class PolicyContractChecker
             checks.Add(new ContractCheck(CheckSeverity.Info, $"Exported from checkpoint {sha}, policy version {info.PolicyVersion}."));
     }
 
-    private static void CheckObservationInput(InferenceSession session, PlantDescription plant, List<ContractCheck> checks)
+    private static void CheckObservationInput(OnnxModel session, PlantDescription plant, List<ContractCheck> checks)
     {
         string name = PolicyModelContract.ObservationInput;
         NodeInfo? obs = session.FindInput(name);
@@ -142,11 +143,11 @@ public static class PolicyContractChecker
         foreach (NodeInfo other in session.Inputs.Where(i => i.Name != name))
             checks.Add(Error($"The model has an extra input {other} that the runtime cannot feed; a policy model takes only \"{name}\"."));
         if (obs.ElementType != TensorElementType.Float)
-            checks.Add(Error($"Input \"{name}\" is {obs.ElementType.ToString().ToLowerInvariant()}, expected float32."));
+            checks.Add(Error($"Input \"{name}\" is {NodeInfo.TypeName(obs.ElementType)}, expected float32."));
         CheckBatchShape(obs, plant.ObservationSpace.FlatSize, "observation", checks);
     }
 
-    private static void CheckOutputs(InferenceSession session, SpaceSpec act, bool discrete, bool exploration, List<ContractCheck> checks)
+    private static void CheckOutputs(OnnxModel session, SpaceSpec act, bool discrete, bool exploration, List<ContractCheck> checks)
     {
         if (discrete)
         {
@@ -161,7 +162,7 @@ public static class PolicyContractChecker
         }
     }
 
-    private static void RequireOutput(InferenceSession session, string name, TensorElementType type, int rank, int lastDim, bool required,
+    private static void RequireOutput(OnnxModel session, string name, TensorElementType type, int rank, int lastDim, bool required,
         string what, List<ContractCheck> checks)
     {
         NodeInfo? node = session.FindOutput(name);
@@ -172,7 +173,7 @@ public static class PolicyContractChecker
             return;
         }
         if (node.ElementType != type)
-            checks.Add(Error($"Output \"{name}\" is {node.ElementType.ToString().ToLowerInvariant()}, expected {type.ToString().ToLowerInvariant()}."));
+            checks.Add(Error($"Output \"{name}\" is {NodeInfo.TypeName(node.ElementType)}, expected {NodeInfo.TypeName(type)}."));
         if (rank == 1)
         {
             if (node.Dimensions.Count != 1)
@@ -206,7 +207,7 @@ public static class PolicyContractChecker
             checks.Add(Error($"\"{node.Name}\" has a fixed batch dimension of {b}; the control loop runs one observation at a time. Export with a symbolic batch dimension."));
     }
 
-    private static SpaceSpec? ParseSpace(ModelMetadata m, string key, List<ContractCheck> checks)
+    private static SpaceSpec? ParseSpace(OnnxModelMetadata m, string key, List<ContractCheck> checks)
     {
         string? json = m.LookupCustomMetadata(key);
         if (json is null) return null;

@@ -1,5 +1,6 @@
 using TrpoEdge.Core.Contracts;
-using TrpoEdge.Runtime.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Runtime.Policy;
 
@@ -15,12 +16,12 @@ public sealed class PolicyRunner : IDisposable
     private readonly float[] _logStd;
     private readonly float[] _logits;
     private readonly List<OrtValue> _values = [];
-    private readonly SessionBinding _binding;
+    private readonly ModelBinding _binding;
 
     /// <param name="actionSize">Continuous: action dimensions. Discrete: number of actions (logits per row).</param>
     /// <param name="withDistribution">Also bind action_mean/action_log_std (continuous) or logits (discrete),
     /// which exploration needs; deterministic runs can skip them.</param>
-    public PolicyRunner(InferenceSession session, int batch, int observationSize, int actionSize, bool discrete, bool withDistribution = true)
+    public PolicyRunner(OnnxModel session, int batch, int observationSize, int actionSize, bool discrete, bool withDistribution = true)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "Batch must be at least 1.");
@@ -61,12 +62,13 @@ public sealed class PolicyRunner : IDisposable
         catch
         {
             foreach (OrtValue v in _values) v.Dispose();
+            _values.Clear();
             throw;
         }
     }
 
     /// <summary>Sizes taken from the model's own fixed dimensions (obs [?, n], logits or action [?, m]).</summary>
-    public static PolicyRunner ForModel(InferenceSession session, int batch, bool withDistribution = true)
+    public static PolicyRunner ForModel(OnnxModel session, int batch, bool withDistribution = true)
     {
         ArgumentNullException.ThrowIfNull(session);
         NodeInfo obs = session.FindInput(PolicyModelContract.ObservationInput)
@@ -102,7 +104,8 @@ public sealed class PolicyRunner : IDisposable
 
     private OrtValue Tensor<T>(T[] buffer, params long[] shape) where T : unmanaged
     {
-        OrtValue v = OrtValue.CreateTensor<T>(buffer, shape);
+        // The arrays are pinned for their lifetime (GC.AllocateArray pinned), so ORT reads and writes them in place.
+        OrtValue v = OrtValue.CreateTensorValueFromMemory(buffer, shape);
         _values.Add(v);
         return v;
     }

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using TrpoEdge.Core.Distributions;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
-using TrpoEdge.Runtime.OnnxRuntime;
+using TrpoEdge.Runtime.Inference;
 
 namespace TrpoEdge.Runtime.Policy;
 
@@ -12,23 +12,25 @@ namespace TrpoEdge.Runtime.Policy;
 /// so the logged behaviour log-probability is exactly what the trainer's importance ratio expects.</summary>
 public sealed class PolicySession : IPolicySession
 {
-    private readonly InferenceSession _session;
+    private readonly OnnxModel _session;
     private readonly PolicyRunner _runner;
-    private readonly Xoshiro256 _rng;
+    private readonly Pcg64 _rng;
+    private readonly double[] _noise; // one standard normal per action dimension, reused every step
     private readonly int _obsSize;
     private readonly int _actSize;
     private readonly bool _discrete;
 
-    private PolicySession(InferenceSession session, PolicyRunner runner, ContractReport report, PlantDescription plant, PolicySessionOptions options)
+    private PolicySession(OnnxModel session, PolicyRunner runner, ContractReport report, PlantDescription plant, PolicySessionOptions options)
     {
         _session = session;
         _runner = runner;
         Report = report;
         Exploring = options.Mode == PolicyMode.Explore;
-        _rng = new Xoshiro256(options.Seed);
+        _rng = new Pcg64(options.Seed);
         _obsSize = plant.ObservationSpace.FlatSize;
         _discrete = plant.ActionSpace.Kind == SpaceKind.Discrete;
         _actSize = plant.ActionSpace.Size;
+        _noise = new double[_discrete ? 0 : _actSize];
         ActionSpace = plant.ActionSpace;
     }
 
@@ -45,7 +47,7 @@ public sealed class PolicySession : IPolicySession
         options ??= new PolicySessionOptions();
         options.Validate();
         string sha = Convert.ToHexStringLower(SHA256.HashData(model));
-        var session = new InferenceSession(model, options.Session);
+        var session = new OnnxModel(model, options.Session);
         try
         {
             bool explore = options.Mode == PolicyMode.Explore;
@@ -66,10 +68,10 @@ public sealed class PolicySession : IPolicySession
     public PolicyModelInfo Model => Report.Model;
     public bool Exploring { get; }
     public SpaceSpec ActionSpace { get; }
-    public InferenceSession InferenceSession => _session;
+    public OnnxModel OnnxModel => _session;
 
     /// <summary>The exploration generator's state, to save and resume a stream.</summary>
-    public Xoshiro256 Generator => _rng;
+    public Pcg64 Generator => _rng;
 
     public double Act(ReadOnlySpan<float> observation, Span<float> action)
     {
@@ -91,7 +93,7 @@ public sealed class PolicySession : IPolicySession
             }
             ReadOnlySpan<float> logits = _runner.Logits;
             if (!AllFinite(logits)) return Poison(action);
-            int a = Categorical.Sample(logits, _rng);
+            int a = Categorical.Sample(logits, _rng.NextDouble());
             action[0] = a;
             return Categorical.LogProb(logits, a);
         }
@@ -104,7 +106,8 @@ public sealed class PolicySession : IPolicySession
         ReadOnlySpan<float> mean = _runner.ActionMean;
         ReadOnlySpan<float> logStd = _runner.ActionLogStd;
         if (!AllFinite(mean) || !AllFinite(logStd)) return Poison(action);
-        DiagGaussian.Sample(mean, logStd, _rng, action);
+        _rng.FillGaussian(_noise);
+        DiagGaussian.Sample(mean, logStd, _noise, action);
         // Log-prob of the unclipped sample: the safety layer clamps what the plant receives, but the
         // trainer's ratio π_new(a)/π_old(a) is over the Gaussian's own sample.
         return DiagGaussian.LogProb(mean, logStd, action);

@@ -10,7 +10,7 @@ internal sealed class CartPoleDeviceEnv : IDeviceEnv
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _x, _xDot, _theta, _thetaDot;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _elapsed, _beyond;
     private readonly MemoryBuffer1D<ulong, Stride1D.Dense> _rng;
-    private readonly Action<Index1D, CartPoleKernels.State, ArrayView<float>, ulong> _reset;
+    private readonly Action<Index1D, CartPoleKernels.State, ArrayView<float>> _reset;
     private readonly Action<Index1D, CartPoleKernels.State, StepBuffers> _step;
     private readonly CartPoleKernels.State _state;
 
@@ -23,13 +23,13 @@ internal sealed class CartPoleDeviceEnv : IDeviceEnv
         _thetaDot = accelerator.Allocate1D<double>(count);
         _elapsed = accelerator.Allocate1D<int>(count);
         _beyond = accelerator.Allocate1D<int>(count);
-        _rng = accelerator.Allocate1D<ulong>(4L * count);
+        _rng = accelerator.Allocate1D<ulong>((long)DeviceRandom.Words * count);
         _state = new CartPoleKernels.State
         {
             X = _x.View, XDot = _xDot.View, Theta = _theta.View, ThetaDot = _thetaDot.View,
             Elapsed = _elapsed.View, StepsBeyondTerminated = _beyond.View, Rng = _rng.View,
         };
-        _reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, CartPoleKernels.State, ArrayView<float>, ulong>(CartPoleKernels.Reset);
+        _reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, CartPoleKernels.State, ArrayView<float>>(CartPoleKernels.Reset);
         _step = accelerator.LoadAutoGroupedStreamKernel<Index1D, CartPoleKernels.State, StepBuffers>(CartPoleKernels.Step);
     }
 
@@ -37,7 +37,11 @@ internal sealed class CartPoleDeviceEnv : IDeviceEnv
     public int Count { get; }
     public int ObservationSize => 4;
 
-    public void Reset(ulong seed, ArrayView<float> observations) => _reset(Count, _state, observations, seed);
+    public void Reset(ulong seed, ArrayView<float> observations)
+    {
+        DeviceRandom.Seed(_rng, Count, seed);
+        _reset(Count, _state, observations);
+    }
 
     public void Step(in StepBuffers buffers) => _step(Count, _state, buffers);
 

@@ -10,7 +10,7 @@ internal sealed class PendulumDeviceEnv : IDeviceEnv
     private readonly MemoryBuffer1D<double, Stride1D.Dense> _th, _thDot, _sinTh;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _elapsed;
     private readonly MemoryBuffer1D<ulong, Stride1D.Dense> _rng;
-    private readonly Action<Index1D, PendulumKernels.State, ArrayView<float>, ulong> _reset;
+    private readonly Action<Index1D, PendulumKernels.State, ArrayView<float>> _reset;
     private readonly Action<Index1D, PendulumKernels.State, StepBuffers> _step;
     private readonly PendulumKernels.State _state;
 
@@ -21,9 +21,9 @@ internal sealed class PendulumDeviceEnv : IDeviceEnv
         _thDot = accelerator.Allocate1D<double>(count);
         _sinTh = accelerator.Allocate1D<double>(count);
         _elapsed = accelerator.Allocate1D<int>(count);
-        _rng = accelerator.Allocate1D<ulong>(4L * count);
+        _rng = accelerator.Allocate1D<ulong>((long)DeviceRandom.Words * count);
         _state = new PendulumKernels.State { Th = _th.View, ThDot = _thDot.View, SinTh = _sinTh.View, Elapsed = _elapsed.View, Rng = _rng.View };
-        _reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, PendulumKernels.State, ArrayView<float>, ulong>(PendulumKernels.Reset);
+        _reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, PendulumKernels.State, ArrayView<float>>(PendulumKernels.Reset);
         _step = accelerator.LoadAutoGroupedStreamKernel<Index1D, PendulumKernels.State, StepBuffers>(PendulumKernels.Step);
     }
 
@@ -31,7 +31,11 @@ internal sealed class PendulumDeviceEnv : IDeviceEnv
     public int Count { get; }
     public int ObservationSize => 3;
 
-    public void Reset(ulong seed, ArrayView<float> observations) => _reset(Count, _state, observations, seed);
+    public void Reset(ulong seed, ArrayView<float> observations)
+    {
+        DeviceRandom.Seed(_rng, Count, seed);
+        _reset(Count, _state, observations);
+    }
 
     public void Step(in StepBuffers buffers) => _step(Count, _state, buffers);
 

@@ -13,7 +13,8 @@ internal sealed class RigDeviceEnv : IDeviceEnv
     private readonly List<IDisposable> _buffers = [];
     private readonly RigKernels.State _state;
     private readonly RigKernels.Config _config;
-    private readonly Action<Index1D, RigKernels.State, RigKernels.Config, ArrayView<float>, ulong> _reset;
+    private readonly Action<Index1D, RigKernels.State, RigKernels.Config, ArrayView<float>> _reset;
+    private readonly MemoryBuffer1D<ulong, Stride1D.Dense> _rng, _paramRng;
     private readonly Action<Index1D, RigKernels.State, RigKernels.Config, StepBuffers> _step;
 
     public RigDeviceEnv(Accelerator accelerator, RigSpec spec, int count, bool randomize)
@@ -52,9 +53,10 @@ internal sealed class RigDeviceEnv : IDeviceEnv
             Params = Upload(accelerator, allParams), Folded = Track(accelerator.Allocate1D<double>((long)count * RigKernels.FoldedCount)).View,
             Delay = Track(accelerator.Allocate1D<double>((long)count * Math.Max(1, maxDelay))).View,
             Elapsed = Track(accelerator.Allocate1D<int>(count)).View, DelayHead = Track(accelerator.Allocate1D<int>(count)).View,
-            Rng = Track(accelerator.Allocate1D<ulong>(4L * count)).View, ParamRng = Track(accelerator.Allocate1D<ulong>(4L * count)).View,
+            Rng = (_rng = Track(accelerator.Allocate1D<ulong>((long)DeviceRandom.Words * count))).View,
+            ParamRng = (_paramRng = Track(accelerator.Allocate1D<ulong>((long)DeviceRandom.Words * count))).View,
         };
-        _reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, RigKernels.State, RigKernels.Config, ArrayView<float>, ulong>(RigKernels.Reset);
+        _reset = accelerator.LoadAutoGroupedStreamKernel<Index1D, RigKernels.State, RigKernels.Config, ArrayView<float>>(RigKernels.Reset);
         _step = accelerator.LoadAutoGroupedStreamKernel<Index1D, RigKernels.State, RigKernels.Config, StepBuffers>(RigKernels.Step);
     }
 
@@ -62,7 +64,12 @@ internal sealed class RigDeviceEnv : IDeviceEnv
     public int Count { get; }
     public int ObservationSize => 3;
 
-    public void Reset(ulong seed, ArrayView<float> observations) => _reset(Count, _state, _config, observations, seed);
+    public void Reset(ulong seed, ArrayView<float> observations)
+    {
+        DeviceRandom.Seed(_rng, Count, seed);
+        DeviceRandom.Seed(_paramRng, Count, seed, RigKernels.ParameterStream);
+        _reset(Count, _state, _config, observations);
+    }
 
     public void Step(in StepBuffers buffers) => _step(Count, _state, _config, buffers);
 

@@ -20,9 +20,9 @@ internal static class CartPoleKernels
         public ArrayView<ulong> Rng;
     }
 
-    public static void Reset(Index1D i, State s, ArrayView<float> observations, ulong seed)
+    public static void Reset(Index1D i, State s, ArrayView<float> observations)
     {
-        var rng = DeviceRandom.FromSeed(seed + (ulong)(long)i.X);
+        var rng = DeviceRandom.Load(s.Rng, i);
         ResetOne(i, s, ref rng, observations);
         rng.Store(s.Rng, i);
     }

@@ -18,10 +18,10 @@ internal static class PendulumKernels
         public ArrayView<ulong> Rng;
     }
 
-    /// <summary>Environment i is seeded with seed + i (as <c>VectorEnv.Reset</c>) and reset.</summary>
-    public static void Reset(Index1D i, State s, ArrayView<float> observations, ulong seed)
+    /// <summary>Resets environment i from its stream, which the host seeded with seed + i (as <c>VectorEnv.Reset</c>).</summary>
+    public static void Reset(Index1D i, State s, ArrayView<float> observations)
     {
-        var rng = DeviceRandom.FromSeed(seed + (ulong)(long)i.X);
+        var rng = DeviceRandom.Load(s.Rng, i);
         ResetOne(i, s, ref rng, observations);
         rng.Store(s.Rng, i);
     }

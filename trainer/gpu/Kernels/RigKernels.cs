@@ -36,15 +36,14 @@ internal static class RigKernels
         public ArrayView<ulong> Rng, ParamRng;
     }
 
-    private const ulong ParameterStream = 0xD1B54A32D192ED03UL;
+    internal const ulong ParameterStream = 0xD1B54A32D192ED03UL;
 
-    /// <summary>Environment i: noise stream seeded with seed + i, parameter stream with (seed + i) ^ the parameter
-    /// stream constant (as <c>RandomizedRigEnv.Reset(seed)</c>), then reset.</summary>
-    public static void Reset(Index1D i, State s, Config c, ArrayView<float> observations, ulong seed)
+    /// <summary>Resets environment i from its streams, which the host seeded: noise with seed + i, parameters with
+    /// (seed + i) ^ the parameter stream constant (as <c>RandomizedRigEnv.Reset(seed)</c>).</summary>
+    public static void Reset(Index1D i, State s, Config c, ArrayView<float> observations)
     {
-        ulong own = seed + (ulong)(long)i.X;
-        var rng = DeviceRandom.FromSeed(own);
-        var paramRng = DeviceRandom.FromSeed(own ^ ParameterStream);
+        var rng = DeviceRandom.Load(s.Rng, i);
+        var paramRng = DeviceRandom.Load(s.ParamRng, i);
         ResetOne(i, s, c, ref rng, ref paramRng, observations);
         rng.Store(s.Rng, i);
         paramRng.Store(s.ParamRng, i);

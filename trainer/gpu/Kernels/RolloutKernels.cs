@@ -133,10 +133,6 @@ internal static class RolloutKernels
         }
     }
 
-    /// <summary>Policy stream e starts from seed + e.</summary>
-    public static void SeedStreams(Index1D e, ArrayView<ulong> states, ulong seed) =>
-        DeviceRandom.FromSeed(seed + (ulong)(long)e.X).Store(states, e);
-
     /// <summary>d = returns − values (for the explained variance).</summary>
     public static void Difference(Index1D i, ArrayView<float> a, ArrayView<float> b, ArrayView<float> d) => d[i] = a[i] - b[i];
 }

@@ -55,7 +55,7 @@ internal sealed class DeviceCollector : IDisposable
         _current = F(_e * _d); _stepFinal = F(_e * _d); _envActions = F(_e * _a); _stepOutputs = F(_e * _k);
         _mean = F(_d); _std = F(_d);
         _stepRewards = D(_e); _stepTerm = B(_e); _stepTrunc = B(_e);
-        _rng = Track(acc.Allocate1D<ulong>(4L * _e));
+        _rng = Track(acc.Allocate1D<ulong>((long)DeviceRandom.Words * _e));
         _epReturn = D(_e); _finReturn = D(_e); _finLength = D(_e); _finCount = D(_e);
         _epLength = Track(acc.Allocate1D<int>(_e));
         _epReturn.MemSetToZero(); _epLength.MemSetToZero();
@@ -75,8 +75,8 @@ internal sealed class DeviceCollector : IDisposable
         _record = acc.LoadAutoGroupedStreamKernel<Index1D, RolloutKernels.RecordArgs, int>(RolloutKernels.Record);
         _gae = acc.LoadAutoGroupedStreamKernel<Index1D, RolloutKernels.GaeArgs>(RolloutKernels.Gae);
         _difference = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>>(RolloutKernels.Difference);
-        var seedStreams = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<ulong>, ulong>(RolloutKernels.SeedStreams);
-        seedStreams(_e, _rng.View, seed ^ 0xA5A5_5A5A_C011_EC70UL);
+        // Each environment samples its actions from its own stream, disjoint from the environments' own.
+        DeviceRandom.Seed(_rng, _e, seed ^ 0xA5A5_5A5A_C011_EC70UL);
 
         _sampleArgs = new RolloutKernels.SampleArgs
         {

@@ -67,9 +67,18 @@ public static class EngineCatalog
         if (Environment.GetEnvironmentVariable(TorchDirectoryVariable) is { Length: > 0 } configured) yield return configured;
         string baseDirectory = AppContext.BaseDirectory;
         yield return baseDirectory;
-        // <repo>/trainer/cli/bin/<Configuration>/net10.0/ → <repo>/trainer/torch/bin/<Configuration>/net10.0/
+        // A program of the source tree (<repo>/X/bin/<Configuration>/<framework>/, e.g. trainer/cli or bench) finds the
+        // engine's build output of the same configuration at <repo>/trainer/torch/bin/<Configuration>/<framework>/.
         var framework = new DirectoryInfo(baseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        if (framework.Parent is { } configuration && configuration.Parent is { Name: "bin" } bin && bin.Parent?.Parent is { } trainer)
-            yield return Path.Combine(trainer.FullName, "torch", "bin", configuration.Name, framework.Name);
+        if (framework.Parent is not { } configuration) yield break;
+        for (DirectoryInfo? ancestor = configuration.Parent; ancestor is not null; ancestor = ancestor.Parent)
+        {
+            string candidate = Path.Combine(ancestor.FullName, "trainer", "torch", "bin", configuration.Name, framework.Name);
+            if (Directory.Exists(candidate))
+            {
+                yield return candidate;
+                yield break;
+            }
+        }
     }
 }

@@ -1,0 +1,8 @@
+namespace TrpoEdge.Runtime.Inference;
+
+/// <summary>Where ONNX Runtime computes a model.</summary>
+public enum DeviceKind
+{
+    Cpu,
+    Cuda,
+}
