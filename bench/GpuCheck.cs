@@ -67,7 +67,7 @@ internal static class GpuCheck
         var act = new float[n];
         var blp = new double[n];
         var adv = new float[n];
-        var xo = new Core.Randomness.Xoshiro256(9);
+        var xo = new TrpoEdge.Sim.Random.Pcg64(9);
         for (int i = 0; i < n; i++)
         {
             blp[i] = managed.Sample(outputs.AsSpan(i, 1), xo, act.AsSpan(i, 1));

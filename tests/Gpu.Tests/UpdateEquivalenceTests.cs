@@ -79,7 +79,7 @@ public sealed class UpdateEquivalenceTests(Simulator sim) : IClassFixture<Simula
     private static (float[] O, float[] A, double[] Blp, float[] Adv, int N) Batch(MlpPolicy policy, int n, int seed)
     {
         var rng = new Random(seed);
-        var xo = new Core.Randomness.Xoshiro256((ulong)seed);
+        var xo = new TrpoEdge.Sim.Random.Pcg64((ulong)seed);
         float[] obs = MlpKernelTests.Random(rng, n * policy.ObservationSize);
         var outputs = new float[n * policy.OutputSize];
         policy.Forward(obs, n, outputs);

@@ -30,10 +30,12 @@ internal static class PendulumKernels
     {
         float u = b.Actions[i];
         u = u < -MaxTorque ? -MaxTorque : u > MaxTorque ? MaxTorque : u;
-        float u2 = u * u;
         double th = s.Th[i], thdot = s.ThDot[i];
         double an = AngleNormalize(th);
-        double cost = an * an + 0.1 * (thdot * thdot) + 0.001 * u2;
+        // Python's x ** 2 on a float64 is libm pow(x, 2.0) (the simulator's PyMath.SquareAsPow, which equals pow bit for
+        // bit); u ** 2 is promoted to float64, where it is exact.
+        double ud = u;
+        double cost = Math.Pow(an, 2.0) + 0.1 * Math.Pow(thdot, 2.0) + 0.001 * (ud * ud);
         double w = thdot + (3 * G / (2 * L) * s.SinTh[i] + 3.0 / (M * L * L) * u) * Dt;
         w = w < -MaxSpeed ? -MaxSpeed : w > MaxSpeed ? MaxSpeed : w;
         th += w * Dt;
