@@ -96,7 +96,7 @@ if [ "$ORACLE_STEPS" -gt 0 ]; then
     END { for (k in want) if (!(k in done)) { print "main-job: cannot write " k " into the rig file" > "/dev/stderr"; exit 1 } }
   ' "$RIG" >"$OUT/perturbed-rig.yaml"
   $TRAINER train --env "$OUT/perturbed-rig.yaml" --resume "$OUT/sim/ckpt.safetensors" --seed "$SEED" --total-steps $((TRAIN_STEPS + ORACLE_STEPS)) \
-    --set eval_every=0 --set final_eval_episodes=1 --out "$OUT/oracle" --no-export >"$OUT/oracle.log" 2>&1 || { tail -20 "$OUT/oracle.log"; exit 1; }
+    --set eval_every=0 --set final_eval_episodes=1 --set video_every=0 --out "$OUT/oracle" --no-export >"$OUT/oracle.log" 2>&1 || { tail -20 "$OUT/oracle.log"; exit 1; }
   $EXPORTER --onnx "$OUT/oracle/policy.onnx" --checkpoint "$OUT/oracle/ckpt.safetensors" --verify --force >"$OUT/oracle/export.log"
   evaluate "$OUT/oracle/policy.onnx" "$OUT/oracle.json" "oracle"
   rows+=("oracle: sim on the perturbed plant, +$ORACLE_STEPS steps|0|$OUT/oracle.json")
@@ -114,12 +114,12 @@ returns() { tr -d '\n ' <"$1" | sed -n 's/.*"returns":\[\([^]]*\)\].*/\1/p' | tr
     for (k = 1; k <= rows; k++) { s = 0; for (i = 1; i <= count; i++) s += r[k, i]; m[k] = s / count
       ss = 0; for (i = 1; i <= count; i++) ss += (r[k, i] - m[k]) ^ 2; sd[k] = sqrt(ss / count) }
     gap = oracle ? m[rows] - m[1] : 0
-    printf "%-46s %22s %14s %18s\n", "policy", "return (mean ± std)", "vs before", "share of the gap"
+    printf "%-50s %20s %18s %17s\n", "policy", "return (mean ± std)", "vs before", "share of the gap"
     for (k = 1; k <= rows; k++) {
       d = 0; vd = 0; for (i = 1; i <= count; i++) d += r[k, i] - r[1, i]; d /= count
       for (i = 1; i <= count; i++) vd += (r[k, i] - r[1, i] - d) ^ 2; se = count > 1 ? sqrt(vd / (count - 1) / count) : 0; sek[k] = se
       share = gap != 0 ? sprintf("%.0f %% ± %.0f", 100 * d / gap, 100 * se / gap) : "-"
-      printf "%-46s %22s %14s %18s\n", label[k], sprintf("%.1f ± %.1f", m[k], sd[k]), k == 1 ? "" : sprintf("%+.1f (SE %.1f)", d, se), k == 1 ? "0 %" : share
+      printf "%-50s %20s %18s %17s\n", label[k], sprintf("%.1f ± %.1f", m[k], sd[k]), k == 1 ? "" : sprintf("%+.1f (SE %.1f)", d, se), k == 1 ? "0 %" : share
     }
     last = oracle ? rows - 1 : rows
     if (oracle && gap > 0) printf "recovered %.0f %% of the gap (paired standard error %.0f %%) from %d field steps in %d episodes\n", 100 * (m[last] - m[1]) / gap, 100 * sek[last] / gap, fsteps, eps

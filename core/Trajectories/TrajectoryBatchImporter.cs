@@ -30,7 +30,7 @@ public sealed class TrajectoryBatchImporter : IDisposable
         """;
 
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode,
+    private readonly SqliteCommand _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode, _closeEpisode,
         _endLastStep, _insertBatch;
     private readonly Dictionary<string, long> _runs = new(StringComparer.Ordinal);
     private bool _disposed;
@@ -56,6 +56,9 @@ public sealed class TrajectoryBatchImporter : IDisposable
             INSERT INTO steps (episode_id, t, observation, action, reward, log_prob, timestamp_ns, policy_version)
             VALUES ($ep, $t, $obs, $act, $r, $lp, $ts, $pv);
             """, "$ep", "$t", "$obs", "$act", "$r", "$lp", "$ts", "$pv");
+        // An episode its writer closed without an end (TrajectoryWriter.AbandonEpisode: the rig link broke, or the rig did
+        // not apply a command) arrives with an end time but no ending chunk: it stays incomplete, and finished.
+        _closeEpisode = Prepare("UPDATE episodes SET ended_at = $ended WHERE id = $id AND status = 'incomplete';", "$id", "$ended");
         _endEpisode = Prepare("""
             UPDATE episodes SET status = 'complete', ended_at = $ended, terminated = $term, truncated = $trunc,
                 length = (SELECT count(*) FROM steps WHERE episode_id = $id),
@@ -176,6 +179,11 @@ public sealed class TrajectoryBatchImporter : IDisposable
                 throw new InvalidDataException($"{where}: step {c.FirstT + i} is already stored under another batch id; the publisher re-chunked a run it had sent. Nothing of this batch was stored.", e);
             }
         }
+        if (!c.EndsEpisode && !string.IsNullOrEmpty(c.EndedAt))
+        {
+            Bind(_closeEpisode, tx, ("$id", episodeId), ("$ended", c.EndedAt));
+            _closeEpisode.ExecuteNonQuery();
+        }
         if (c.EndsEpisode)
         {
             Bind(_endEpisode, tx, ("$id", episodeId), ("$ended", string.IsNullOrEmpty(c.EndedAt) ? NowText() : c.EndedAt),
@@ -284,7 +292,7 @@ public sealed class TrajectoryBatchImporter : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var cmd in new[] { _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode, _endLastStep, _insertBatch })
+        foreach (var cmd in new[] { _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode, _closeEpisode, _endLastStep, _insertBatch })
             cmd.Dispose();
         _connection.Dispose();
     }

@@ -28,7 +28,63 @@ public sealed class TrainerCliTests : IDisposable
         Assert.Contains("no CUDA device", output);
     }
 
-    private static (int Code, string Output) Trainer(params string[] args)
+    /// <summary>Where the system libstdc++ lacks GLIBCXX_3.4.32 (Debian 12), the library as TorchSharp ships it cannot
+    /// load: the trainer must say so in one line and exit 2, not crash. Elsewhere the unpatched library loads, and
+    /// the test checks that instead.</summary>
+    [Fact]
+    public void An_unpatched_libtorchsharp_gives_one_clear_error_line_where_libstdcxx_is_too_old()
+    {
+        string built = Path.Combine(RepoRoot(), "trainer", "torch", "bin", Configuration(), "net10.0");
+        string engine = Path.Combine(_dir, "engine");
+        // A hard-linked copy of the engine's output (cheap), then the shipped library in place of the patched one:
+        // delete first, so the copy never writes through a link into the real output.
+        Run("cp", "-al", built, engine);
+        string lib = Path.Combine(engine, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        File.Delete(lib);
+        File.Copy(ShippedLibTorchSharp(), lib);
+
+        var (code, output) = Trainer(new Dictionary<string, string> { [Engines.EngineCatalog.TorchDirectoryVariable] = engine },
+            "train", "--engine", "torchsharp", "--env", "CartPole-v1", "--total-steps", "1", "--no-export", "--out", Path.Combine(_dir, "run"));
+        if (SystemLibStdCxxHas("GLIBCXX_3.4.32"))
+        {
+            Assert.True(code == 0, $"the shipped library should load where libstdc++ is new enough; exit {code}:\n{output}");
+            return;
+        }
+        Assert.Equal(2, code);
+        string flat = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "); // Spectre wraps at 80 columns when redirected
+        Assert.StartsWith("error: The TorchSharp engine could not load LibTorch: the system libstdc++ lacks GLIBCXX_3.4.32", flat.TrimStart());
+        Assert.Contains("apt-get install g++ patchelf", flat);
+        Assert.DoesNotContain("LoadNativeBackend", output); // TorchSharp's page-long loader trace stays out
+    }
+
+    private static string ShippedLibTorchSharp()
+    {
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string path = Path.Combine(packages, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        Assert.True(File.Exists(path), $"{path} is missing: the TorchSharp package should be in the package cache after a restore.");
+        return path;
+    }
+
+    private static bool SystemLibStdCxxHas(string version)
+    {
+        string path = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+        return File.Exists(path) && File.ReadAllText(path, System.Text.Encoding.Latin1).Contains(version, StringComparison.Ordinal);
+    }
+
+    private static void Run(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        using Process p = Process.Start(start)!;
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{program} {string.Join(' ', args)} failed: {error}");
+    }
+
+    private static (int Code, string Output) Trainer(params string[] args) => Trainer(new Dictionary<string, string>(), args);
+
+    private static (int Code, string Output) Trainer(Dictionary<string, string> environment, params string[] args)
     {
         string dll = Path.Combine(RepoRoot(), "trainer", "cli", "bin", Configuration(), "net10.0", "trainer.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: build the solution (dotnet build TrpoEdge.sln -c {Configuration()}) first.");
@@ -36,6 +92,8 @@ public sealed class TrainerCliTests : IDisposable
         start.ArgumentList.Add(dll);
         foreach (string a in args) start.ArgumentList.Add(a);
         start.Environment["NO_COLOR"] = "1";
+        start.Environment["COLUMNS"] = "400";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         using Process process = Process.Start(start)!;
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5)))

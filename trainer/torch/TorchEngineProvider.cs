@@ -49,18 +49,32 @@ public sealed class TorchEngineProvider : IEngineProvider
     /// <see cref="NotSupportedException"/> that says what to do, instead of a type-initialiser crash later.</summary>
     public static void EnsureLoaded()
     {
+        // On a failed load TorchSharp prints a page-long loader trace to the console; keep it out of the CLI's
+        // output (the exception carries it) and say the cause in one line below.
+        TextWriter stdout = Console.Out, stderr = Console.Error;
         try
         {
+            Console.SetOut(TextWriter.Null);
+            Console.SetError(TextWriter.Null);
             using Tensor probe = ones(1);
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException or InvalidOperationException)
         {
             Exception root = e;
             while (root.InnerException is not null) root = root.InnerException;
+            // TorchSharp's message is a page-long loader trace; the user needs its cause.
+            string cause = e.ToString().Contains("GLIBCXX_3.4.32", StringComparison.Ordinal)
+                ? "the system libstdc++ lacks GLIBCXX_3.4.32, which libLibTorchSharp.so (built with GCC 13) requires."
+                : root.Message.Trim().Split('\n')[0];
             throw new NotSupportedException(
-                "The TorchSharp engine could not load LibTorch: " + root.Message.Trim() + " " +
+                "The TorchSharp engine could not load LibTorch: " + cause + " " +
                 "On Linux whose libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) the build patches libLibTorchSharp.so; install g++ and patchelf " +
                 "(apt-get install g++ patchelf) and rebuild with: dotnet build trainer/torch -c Release. Or use --engine managed.", e);
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
         }
     }
 

@@ -41,6 +41,10 @@ public sealed class ControlLoop
     /// <summary>Called from the loop's thread a few times per second with a snapshot (keep it cheap).</summary>
     public Action<LoopProgress>? Progress { get; set; }
 
+    /// <summary>Called once from the loop's thread, before the first step, with the scheduling in force (so a
+    /// refused --realtime is reported when the run starts, not when it ends).</summary>
+    public Action<LoopScheduling>? SchedulingReady { get; set; }
+
     public SafetyLayer Safety => _safety;
 
     /// <summary>The pacing period in seconds, or null when the loop runs free (simulated plant, no rate).</summary>
@@ -65,6 +69,12 @@ public sealed class ControlLoop
         double? period = PeriodSeconds;
         long periodTicks = period is double p ? Math.Max(1, (long)Math.Round(p * Stopwatch.Frequency)) : 0;
         long spinTicks = (long)(periodTicks * _options.SpinFraction);
+        using LoopThread thread = LoopThread.Enter(_options);
+        using var waiter = new PeriodWaiter(thread.Scheduling.Pacing, spinTicks);
+        // Warm-up is done (the model is loaded and has run once, every buffer above exists): lock memory now,
+        // before the first deadline, so page faults cannot stall a step.
+        thread.LockMemory();
+        SchedulingReady?.Invoke(thread.Scheduling);
         double nsPerTick = 1e9 / Stopwatch.Frequency;
         long progressTicks = (long)(_options.ProgressInterval * Stopwatch.Frequency);
         long startTicks = Stopwatch.GetTimestamp();
@@ -96,7 +106,7 @@ public sealed class ControlLoop
                 {
                     if (periodTicks > 0)
                     {
-                        PreciseSleep.Until(deadline, spinTicks, cancel);
+                        waiter.Until(deadline, cancel);
                         long started = Stopwatch.GetTimestamp();
                         jitter.Record((long)((started - deadline) * nsPerTick));
                     }
@@ -215,7 +225,12 @@ public sealed class ControlLoop
             _plant.Stop();
         }
         return new RunSummary(episodes, latency, jitter, misses, _safety.Faults, _safety.Clamps, cancelled,
-            Stopwatch.GetElapsedTime(startTicks), period);
+            Stopwatch.GetElapsedTime(startTicks), period)
+        {
+            Scheduling = thread.Scheduling,
+            Clock = period is not null ? LoopClock.Host : _plant is SimulatedPlant ? LoopClock.FreeRunning : LoopClock.Plant,
+            PlantControlPeriod = _plant.ControlPeriod,
+        };
     }
 
     private static string Describe(ReadOnlySpan<float> action)

@@ -30,6 +30,7 @@ public sealed class RuntimePortTests : IDisposable
             Assert.Contains("0 dropped", output);
             Assert.Contains("paced by the rig's clock", output); // not "free-running (simulation)"
             Assert.Contains("0 actions not applied", output);
+            Assert.DoesNotContain("free-running", output);
 
             using (TrajectoryReader reader = TrajectoryReader.Open(store))
             {

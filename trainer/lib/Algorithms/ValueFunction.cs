@@ -50,8 +50,8 @@ public sealed class ValueFunction : IDisposable
         return FitStaged(count, epochs, batchSize, shuffle);
     }
 
-    /// <summary>As <see cref="Fit"/>, on the regression set the engine already holds (an engine that collects on its
-    /// device stages its own observations and returns there).</summary>
+    /// <summary>As <see cref="Fit"/>, on the <paramref name="count"/> rows the engine already holds (an engine that
+    /// collects on its device stages the regression set there; only the minibatches' row indices cross).</summary>
     public double FitStaged(int count, int epochs, int batchSize, Random shuffle)
     {
         if (epochs == 0) return double.NaN;

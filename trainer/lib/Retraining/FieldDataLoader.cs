@@ -153,6 +153,7 @@ public static class FieldDataLoader
     private static string? StillBeingWritten(RunRecord run, EpisodeData episode, bool writerAlive)
     {
         if (run.EndedAt is not null) return null;
+        if (episode.EndedAt is not null) return null; // closed by its writer without an end (an interrupted rig link): finished
         if (writerAlive)
             return $"still being written (process {run.WriterPid} on this machine has not closed the run); retrain once it ends, or stop it first.";
         if (run.WriterPid is null && episode.TimestampsNs.Length > 0)
