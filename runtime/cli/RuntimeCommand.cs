@@ -206,7 +206,8 @@ public sealed class RuntimeCommand
             using PosixSignalRegistration? term = OperatingSystem.IsWindows() ? null
                 : PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
 
-            var loop = new ControlLoop(plant, policy, loopOptions, log);
+            var clock = new FirstActionClock(policy);
+            var loop = new ControlLoop(plant, clock, loopOptions, log);
             bool live = !System.Console.IsOutputRedirected;
             if (live) loop.Progress = p => System.Console.Write(
                 $"\repisode {p.Episode + 1}/{p.Episodes}  step {p.Step,5}  return {p.EpisodeReturn,9:F1}  steps {p.TotalSteps,8}  "
@@ -233,7 +234,7 @@ public sealed class RuntimeCommand
 
             WriteSummary(summary, logPath, log);
             if (plant is SerialPlant serial) Console.MarkupLine($"[grey]serial link[/] {Markup.Escape(serial.LinkStats.ToString())}");
-            if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary);
+            if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary, clock.FirstActionUtc);
             if (summary.Cancelled) return ExitCodes.Cancelled;
             return summary.Episodes.Any(e => e.End is EpisodeEnd.Fault or EpisodeEnd.SafetyLimit) ? ExitCodes.SafetyStop : ExitCodes.Ok;
         }

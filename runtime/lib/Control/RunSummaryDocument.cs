@@ -18,4 +18,5 @@ internal sealed record RunSummaryDocument(
     [property: JsonPropertyName("clamps")] long Clamps,
     [property: JsonPropertyName("cancelled")] bool Cancelled,
     [property: JsonPropertyName("elapsed_s")] double ElapsedSeconds,
-    [property: JsonPropertyName("period_s")] double? PeriodSeconds);
+    [property: JsonPropertyName("period_s")] double? PeriodSeconds,
+    [property: JsonPropertyName("first_action_utc")] string? FirstActionUtc);
