@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Core.Distributions;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Bench;
 
 /// <summary><c>bench core [samples]</c>: the core contracts' costs, each against a baseline measured in the same run.
-/// Normal deviates: Xoshiro256.NextGaussian vs System.Random feeding the same Box–Muller transform. Policy
+/// Normal deviates: Pcg64.NextGaussian vs System.Random feeding the same Box–Muller transform. Policy
 /// distributions per control step (sample + log-prob): DiagGaussian and Categorical vs the same math written inline
 /// in float, plus managed bytes allocated per step (must be 0). Checkpoints: PolicyCheckpoint ToBytes / Save / Load
 /// vs writing and reading the same number of raw bytes.</summary>
@@ -22,7 +22,7 @@ public static class CoreBench
 
         double baseline = Best(() => RandomBoxMuller(samples));
         Print("baseline: System.Random + Box–Muller (pairs)", baseline, baseline);
-        Print("Xoshiro256.NextGaussian", Best(() => Xoshiro(samples)), baseline);
+        Print("Pcg64.NextGaussian", Best(() => Pcg(samples)), baseline);
 
         int steps = samples / 5;
         foreach (int dim in new[] { 1, 6 })
@@ -81,7 +81,7 @@ public static class CoreBench
 
     private static PolicyCheckpoint MakeCheckpoint(int[] hidden, int recorded)
     {
-        var rng = new Xoshiro256(1);
+        var rng = new Pcg64(1);
         float[] R(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)rng.NextGaussian(); return a; }
         DenseLayer[] Layers(int outputs)
         {
@@ -120,9 +120,9 @@ public static class CoreBench
         return Finish(sw, n, sink);
     }
 
-    private static double Xoshiro(int n)
+    private static double Pcg(int n)
     {
-        var rng = new Xoshiro256(1);
+        var rng = new Pcg64(1);
         double sink = 0;
         var sw = Stopwatch.StartNew();
         for (int i = 0; i < n; i++) sink += rng.NextGaussian();
@@ -131,8 +131,9 @@ public static class CoreBench
 
     private static double InlineGaussianStep(int steps, int dim)
     {
-        var rng = new Xoshiro256(2);
+        var rng = new Pcg64(2);
         float[] mean = new float[dim], logStd = new float[dim], x = new float[dim];
+        double[] noise = new double[dim];
         double sink = 0;
         var sw = Stopwatch.StartNew();
         for (int t = 0; t < steps; t++)
@@ -151,14 +152,16 @@ public static class CoreBench
 
     private static double DiagStep(int steps, int dim, out long bytes)
     {
-        var rng = new Xoshiro256(2);
+        var rng = new Pcg64(2);
         float[] mean = new float[dim], logStd = new float[dim], x = new float[dim];
+        double[] noise = new double[dim];
         double sink = 0;
         long before = GC.GetAllocatedBytesForCurrentThread();
         var sw = Stopwatch.StartNew();
         for (int t = 0; t < steps; t++)
         {
-            DiagGaussian.Sample(mean, logStd, rng, x);
+            rng.FillGaussian(noise);
+            DiagGaussian.Sample(mean, logStd, noise, x);
             sink += DiagGaussian.LogProb(mean, logStd, x);
         }
         double ns = Finish(sw, steps, sink);
@@ -168,7 +171,7 @@ public static class CoreBench
 
     private static double CategoricalStep(int steps, int n, out long bytes)
     {
-        var rng = new Xoshiro256(3);
+        var rng = new Pcg64(3);
         float[] logits = new float[n];
         for (int i = 0; i < n; i++) logits[i] = i * 0.3f;
         double sink = 0;
@@ -176,7 +179,7 @@ public static class CoreBench
         var sw = Stopwatch.StartNew();
         for (int t = 0; t < steps; t++)
         {
-            int a = Categorical.Sample(logits, rng);
+            int a = Categorical.Sample(logits, rng.NextDouble());
             sink += Categorical.LogProb(logits, a);
         }
         double ns = Finish(sw, steps, sink);

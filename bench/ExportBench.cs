@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Exporter;
 
@@ -95,7 +95,7 @@ public static class ExportBench
 
     private static PolicyCheckpoint MakeCheckpoint(int[] hidden)
     {
-        var rng = new Xoshiro256(7);
+        var rng = new Pcg64(7);
         const int obs = 3;
         return new PolicyCheckpoint
         {
@@ -114,7 +114,7 @@ public static class ExportBench
         };
     }
 
-    private static DenseLayer[] Layers(Xoshiro256 rng, int inputs, int[] hidden, int outputs)
+    private static DenseLayer[] Layers(Pcg64 rng, int inputs, int[] hidden, int outputs)
     {
         int[] sizes = [inputs, .. hidden, outputs];
         var layers = new DenseLayer[sizes.Length - 1];

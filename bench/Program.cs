@@ -8,12 +8,13 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["store"] = ("trajectory store steps written/s through TrajectoryWriter vs a synchronous Microsoft.Data.Sqlite loop; Append cost on the control loop", StoreBench.Run),
     ["train"] = ("TRPO end-to-end steps/s (collection + updates) with the shipped config, phase breakdown, vs the simulator alone", TrainBench.Run),
     ["variants"] = ("single path vs vine vs KL penalty on CartPole-v1 and Pendulum-v1, 3 seeds: steps (branches included) and wall time to the threshold, final return", VariantsBench.Run),
+    ["engines"] = ("managed vs TorchSharp engine (build trainer/torch first): training steps/s and steps to threshold on Pendulum-v1 and CartPole-v1, seeds 0-2", EnginesBench.Run),
     ["core"] = ("normal deviates, policy-distribution sample + log-prob per step (and bytes allocated), checkpoint save/load vs raw file I/O", CoreBench.Run),
-    ["serial"] = ("serial link over a pty to a rig-emulator process: exchanges/s and STATE/ACTION round trip (lockstep, 100 Hz, 1 kHz) vs the codec in memory", SerialBench.Run),
+    ["serial"] = ("serial link over a pty to a rig-emulator process: exchanges/s, STATE/ACTION round trip p50/p99 and bytes per round trip (lockstep, 100 Hz, 1 kHz), termios port and System.IO.Ports side by side, vs the codec in memory", SerialBench.Run),
     ["export"] = ("ONNX export of a [64,64] and [256,256] policy (graph build, whole export, --verify) vs loading the checkpoint", ExportBench.Run),
     ["mqtt"] = ("MQTT on a local mosquitto: state→action round trip through the broker (MqttPlant.Step p50/p99) vs bare ping-pong; trajectory steps stored/s by the collector vs direct import", MqttBench.Run),
     ["edge"] = ("the runtime published four ways (x64 JIT, x64 NativeAOT, arm64 JIT and NativeAOT under qemu-user): size on disk, exec to first action, inference p50/p99, peak RSS on x64", EdgeBench.Run),
-    ["runtime"] = ("ONNX Runtime Run latency of a [64,64] policy at batch 1 (p50/p99, bytes/op) vs a managed forward, managed bytes per control step, 1 kHz loop jitter vs Thread.Sleep pacing", RuntimeBench.Run),
+    ["runtime"] = ("ONNX Runtime Run latency of a [64,64] policy at batch 1 (p50/p99, bytes/op) vs a managed forward, managed bytes per control step; 1 kHz loop jitter per pacing mode (incl. --realtime), 10 runs of 5 s each without and with a CPU hog: median and worst p99", RuntimeBench.Run),
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var entry))

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Exporter;
@@ -12,18 +12,19 @@ using TrpoEdge.Runtime.Policy;
 
 namespace TrpoEdge.Bench;
 
-/// <summary><c>bench runtime [runs] [loopSeconds]</c>: the runtime's hot path, each against a baseline measured in
+/// <summary><c>bench runtime [runs] [loopSeconds] [repeats]</c>: the runtime's hot path, each against a baseline measured in
 /// the same run. (1) ONNX Runtime Run latency of an exported [64,64] tanh Pendulum policy at batch 1, p50/p99 over
 /// individually timed runs, vs the exporter's managed reference forward of the same weights; managed bytes per Run
 /// and per PolicySession.Act (goal 0). (2) Managed bytes per control step of the whole loop (policy + safety + sim
-/// plant + trajectory writer) by differencing a long and a short run. (3) A 1 kHz paced loop's jitter p50/p99/max
-/// and deadline misses with the runtime's sleep-then-spin wait, vs Thread.Sleep(1) pacing and vs nanosleep alone.</summary>
+/// plant + trajectory writer) by differencing a long and a short run. (3) A 1 kHz paced loop's jitter for each pacing
+/// mode, <c>repeats</c> runs of <c>loopSeconds</c> each, without and with a CPU hog (<see cref="LoopJitterBench"/>).</summary>
 public static class RuntimeBench
 {
     public static int Run(string[] args)
     {
         int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 200_000;
         double loopSeconds = args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 5;
+        int repeats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
         Console.WriteLine($"runtime bench: ONNX Runtime {OnnxRuntimeEnvironment.Version} (Microsoft.ML.OnnxRuntime), "
             + $"{Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}, {runs:N0} timed runs, {loopSeconds} s loops");
         Console.WriteLine($"machine load: {LoadAverage()} (a shared machine inflates tails; compare ratios)");
@@ -39,7 +40,7 @@ public static class RuntimeBench
             PolicyExporter.Export(ckptPath, model);
             Inference(ckpt, model, runs);
             LoopAllocation(model, dir);
-            Jitter(model, loopSeconds);
+            Jitter(model, loopSeconds, repeats);
         }
         finally
         {
@@ -112,36 +113,12 @@ public static class RuntimeBench
         }
     }
 
-    private static void Jitter(string model, double seconds)
+    private static void Jitter(string model, double seconds, int repeats)
     {
-        Console.WriteLine();
-        Console.WriteLine($"{"1 kHz loop, " + seconds + " s",-52} {"p50 µs",9} {"p99 µs",9} {"max µs",9} {"misses",7} {"p99 vs base",12}");
-        int steps = (int)(seconds * 1000);
-        var sleepOnly = new LatencyHistogram();
-        long period = Stopwatch.Frequency / 1000, deadline = Stopwatch.GetTimestamp(), misses = 0;
-        for (int i = 0; i < steps; i++)
-        {
-            while (Stopwatch.GetTimestamp() < deadline) Thread.Sleep(1);
-            sleepOnly.Record((long)((Stopwatch.GetTimestamp() - deadline) * 1e9 / Stopwatch.Frequency));
-            deadline += period;
-            long now = Stopwatch.GetTimestamp();
-            if (now > deadline) { misses++; deadline = now; }
-        }
-        double baseP99 = sleepOnly.Percentile(0.99);
-        JitterRow("baseline: Thread.Sleep(1) pacing", sleepOnly, misses, baseP99);
-
         using var plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = "Pendulum-v1" });
         var description = new PlantDescription(plant.EnvId, plant.ObservationSpace, plant.ActionSpace, 0.001);
         using var policy = PolicySession.Open(model, description, new PolicySessionOptions { AllowOtherEnv = true });
-        foreach ((string name, double spin) in new[] { ("ControlLoop, nanosleep only (spin 0)", 0.0), ("ControlLoop, sleep + spin last 20 %", 0.2), ("ControlLoop, sleep + spin last 60 %", 0.6), ("ControlLoop, spin whole period", 1.0) })
-        {
-            var summary = new ControlLoop(plant, policy, new ControlLoopOptions
-            {
-                RateHz = 1000, SpinFraction = spin, Episodes = Math.Max(1, steps / 200),
-            }).Run();
-            JitterRow(name, summary.Jitter, summary.DeadlineMisses, baseP99);
-        }
-        Console.WriteLine("goal: p99 jitter < 100 µs at 1 kHz");
+        LoopJitterBench.Run(plant, policy, seconds, repeats);
     }
 
     private static LatencyHistogram Measure(int runs, Action<int> op, out double bytesPerOp)
@@ -163,9 +140,6 @@ public static class RuntimeBench
     private static void Row(string name, LatencyHistogram h, double bytes, double baseP50) =>
         Console.WriteLine($"{name,-52} {h.Percentile(0.5) / 1000,9:F2} {h.Percentile(0.99) / 1000,9:F2} {h.Mean / 1000,9:F2} {bytes,7:F1} {h.Percentile(0.5) / baseP50,11:F2}x");
 
-    private static void JitterRow(string name, LatencyHistogram h, long misses, double baseP99) =>
-        Console.WriteLine($"{name,-52} {h.Percentile(0.5) / 1000,9:F1} {h.Percentile(0.99) / 1000,9:F1} {h.Max / 1000.0,9:F1} {misses,7} {h.Percentile(0.99) / baseP99,11:F3}x");
-
     private static string LoadAverage()
     {
         try { return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a"; }
@@ -174,7 +148,7 @@ public static class RuntimeBench
 
     internal static PolicyCheckpoint Checkpoint(int[] hidden)
     {
-        var rng = new Xoshiro256(42);
+        var rng = new Pcg64(42);
         List<DenseLayer> Layers()
         {
             var layers = new List<DenseLayer>();

@@ -13,9 +13,10 @@ mkdir -p "$out"
 printf '%-26s %5s %12s %14s %20s %9s\n' environment seed threshold "first reached" "final (100 ep.)" "wall s"
 for env in "${envs[@]}"; do
   for seed in $seeds; do
-    log="$out/$env-seed$seed.log"
+    name=$(basename "${env%.yaml}")   # a rig file's path is not a folder name
+    log="$out/$name-seed$seed.log"
     start=$(date +%s.%N)
-    dotnet trainer/cli/bin/Release/net10.0/trainer.dll train --env "$env" --seed "$seed" --out "$out/$env-seed$seed" --no-export >"$log" 2>&1 || { echo "$env seed $seed failed, see $log"; continue; }
+    dotnet trainer/cli/bin/Release/net10.0/trainer.dll train --env "$env" --seed "$seed" --out "$out/$name-seed$seed" --no-export --set video_every=0 >"$log" 2>&1 || { echo "$env seed $seed failed, see $log"; continue; }
     wall=$(echo "$(date +%s.%N) - $start" | bc)
     final=$(grep -o 'deterministic return ([0-9]* episodes) *│ *[-0-9.]* ± [0-9.]*' "$log" | sed 's/.*│ *//')
     crossed=$(grep -o 'first reached [-0-9.]* *│ *[^│]*' "$log" | sed 's/.*│ *//; s/ *$//')

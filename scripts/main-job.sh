@@ -4,17 +4,23 @@
 #   2. exporter --verify — policy.onnx, checked against the checkpoint by ONNX Runtime
 #   3. runtime           — the exported policy on a *perturbed* plant (heavier pendulum, weaker motor, one
 #                          period of actuation delay): deterministic evaluation ("before")
-#   4. field rounds      — runtime --explore --log field.db, then trainer retrain --from field.db, then export
-#   5. runtime           — the retrained policy on the same perturbed plant and seeds ("after")
-# and prints a before/after table. Everything lands in runs/main-job/. Settings via environment variables:
-#   TRAIN_STEPS (300000) ROUNDS (6) FIELD_EPISODES (100) EVAL_EPISODES (50) SEED (0) OUT (runs/main-job)
+#   4. field rounds      — runtime --explore --log field.db, then trainer retrain --from field.db (inside the behaviour
+#                          trust region --behaviour-kl), then export, then the same deterministic evaluation
+#   5. oracle            — the yardstick: trainer train --resume from the same checkpoint, on-policy in simulation on a
+#                          rig file with exactly the perturbed parameters, ORACLE_STEPS more steps (its plateau)
+# and prints a table with the share of the before→oracle gap each policy recovered, paired over the same evaluation
+# seeds. Everything lands in runs/main-job/. Settings via environment variables:
+#   TRAIN_STEPS (300000) ROUNDS (4) FIELD_EPISODES (25: 5,000 steps a round) EVAL_EPISODES (50) SEED (0)
+#   BEHAVIOUR_KL (0.2) ORACLE_STEPS (600000; 0 skips the oracle) OUT (runs/main-job)
 #   PERTURB ("pendulum.mass=1.4 motor.torque_constant=0.08 delay_steps=1": 40 % heavier, a 20 % weaker motor and one
 #   period of actuation delay — a plant the simulation-trained policy clearly struggles on, so there is room to learn)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TRAIN_STEPS=${TRAIN_STEPS:-300000}
-ROUNDS=${ROUNDS:-6}
-FIELD_EPISODES=${FIELD_EPISODES:-100}
+ROUNDS=${ROUNDS:-4}
+FIELD_EPISODES=${FIELD_EPISODES:-25}
+BEHAVIOUR_KL=${BEHAVIOUR_KL:-0.2}
+ORACLE_STEPS=${ORACLE_STEPS:-600000}
 EVAL_EPISODES=${EVAL_EPISODES:-50}
 SEED=${SEED:-0}
 OUT=${OUT:-runs/main-job}
@@ -51,33 +57,72 @@ echo "(same policy on the nominal rig: $(json_field "$OUT/nominal.json" return_m
 
 ckpt="$OUT/sim"
 field_steps=0
+rows=("trained in simulation|0|$OUT/before.json")
 for round in $(seq 1 "$ROUNDS"); do
-  step "4.$round Field round $round: explore on the perturbed plant, log, retrain, export"
+  step "4.$round Field round $round: explore on the perturbed plant, log, retrain, export, evaluate"
   $RUNTIME --model "$ckpt/policy.onnx" --rig "$RIG" "${perturb_args[@]}" --episodes "$FIELD_EPISODES" --explore \
     --seed $((SEED * 1000 + round * 10000)) --log "$OUT/field-$round.db" --summary-json "$OUT/field-$round.json" >"$OUT/field-$round.log" 2>&1
   echo "explored $FIELD_EPISODES episodes: return $(json_field "$OUT/field-$round.json" return_mean) (stochastic policy)"
   field_steps=$((field_steps + $(json_field "$OUT/field-$round.json" steps)))
-  $TRAINER retrain --checkpoint "$ckpt/ckpt.safetensors" --from "$OUT/field-$round.db" --out "$OUT/retrain-$round" --seed "$round" --no-export
-  $EXPORTER --onnx "$OUT/retrain-$round/policy.onnx" --checkpoint "$OUT/retrain-$round/ckpt.safetensors" --verify --force >"$OUT/retrain-$round/export.log"
-  ckpt="$OUT/retrain-$round"
+  # Exit 3: no update was accepted, the policy is unchanged and no checkpoint was written; keep the current one.
+  code=0
+  $TRAINER retrain --checkpoint "$ckpt/ckpt.safetensors" --from "$OUT/field-$round.db" --out "$OUT/retrain-$round" --seed "$round" \
+    --updates 30 --behaviour-kl "$BEHAVIOUR_KL" --no-export >"$OUT/retrain-$round.log" 2>&1 || code=$?
+  if [ "$code" = 0 ]; then
+    grep -E "updates|behaviour KL" "$OUT/retrain-$round.log" | tr -s ' ' || true
+    $EXPORTER --onnx "$OUT/retrain-$round/policy.onnx" --checkpoint "$OUT/retrain-$round/ckpt.safetensors" --verify --force >"$OUT/retrain-$round/export.log"
+    ckpt="$OUT/retrain-$round"
+  elif [ "$code" = 3 ]; then
+    echo "no update accepted in round $round; the policy stays as it was"
+  else
+    cat "$OUT/retrain-$round.log"; exit 1
+  fi
+  evaluate "$ckpt/policy.onnx" "$OUT/after-$round.json" "after round $round ($field_steps field steps)"
+  rows+=("retrained, $field_steps field steps|$field_steps|$OUT/after-$round.json")
 done
+cp "$OUT/after-$ROUNDS.json" "$OUT/after.json"
 
-step "5. Retrained policy on the same perturbed plant and seeds"
-evaluate "$ckpt/policy.onnx" "$OUT/after.json" "after retraining"
+if [ "$ORACLE_STEPS" -gt 0 ]; then
+  step "5. Oracle: on-policy training in simulation on exactly the perturbed plant (+$ORACLE_STEPS steps)"
+  # A rig file with the perturbation written in (same rig name, so --resume accepts it).
+  awk -v perturb="$PERTURB" '
+    BEGIN { n = split(perturb, kv, " "); for (i = 1; i <= n; i++) { split(kv[i], p, "="); want[p[1]] = p[2] } }
+    /^[A-Za-z_]+:/ { section = $1; sub(":", "", section) }
+    {
+      if (match($0, /^[A-Za-z_]+:/)) key = section; else if (match($0, /^  [A-Za-z_]+:/)) { k = $1; sub(":", "", k); key = section "." k } else key = ""
+      if (key in want) { sub(/:[ ]*[^ #]+/, ": " want[key]); done[key] = 1 }
+      print
+    }
+    END { for (k in want) if (!(k in done)) { print "main-job: cannot write " k " into the rig file" > "/dev/stderr"; exit 1 } }
+  ' "$RIG" >"$OUT/perturbed-rig.yaml"
+  $TRAINER train --env "$OUT/perturbed-rig.yaml" --resume "$OUT/sim/ckpt.safetensors" --seed "$SEED" --total-steps $((TRAIN_STEPS + ORACLE_STEPS)) \
+    --set eval_every=0 --set final_eval_episodes=1 --set video_every=0 --out "$OUT/oracle" --no-export >"$OUT/oracle.log" 2>&1 || { tail -20 "$OUT/oracle.log"; exit 1; }
+  $EXPORTER --onnx "$OUT/oracle/policy.onnx" --checkpoint "$OUT/oracle/ckpt.safetensors" --verify --force >"$OUT/oracle/export.log"
+  evaluate "$OUT/oracle/policy.onnx" "$OUT/oracle.json" "oracle"
+  rows+=("oracle: sim on the perturbed plant, +$ORACLE_STEPS steps|0|$OUT/oracle.json")
+fi
 
 step "Before / after on the perturbed plant ($PERTURB)"
 returns() { tr -d '\n ' <"$1" | sed -n 's/.*"returns":\[\([^]]*\)\].*/\1/p' | tr ',' '\n'; }
-# Same seeds before and after, so the per-episode differences give the paired standard error.
-paste <(returns "$OUT/before.json") <(returns "$OUT/after.json") | awk -v rounds="$ROUNDS" -v steps="$field_steps" -v eps=$((ROUNDS * FIELD_EPISODES)) '
-  { b[NR] = $1; a[NR] = $2; sb += $1; sa += $2; n = NR }
+# Same seeds for every row, so per-episode differences to "before" give paired standard errors, and the gap to the
+# oracle is measured on the same episodes.
+{
+  for row in "${rows[@]}"; do IFS='|' read -r label steps file <<<"$row"; printf '%s\t%s\t' "$label" "$steps"; returns "$file" | paste -sd, -; done
+} | awk -F'\t' -v oracle=$([ "$ORACLE_STEPS" -gt 0 ] && echo 1 || echo 0) -v eps=$((ROUNDS * FIELD_EPISODES)) -v fsteps="$field_steps" '
+  { label[NR] = $1; n = split($3, v, ","); for (i = 1; i <= n; i++) r[NR, i] = v[i]; count = n; rows = NR }
   END {
-    mb = sb / n; ma = sa / n
-    for (i = 1; i <= n; i++) { vb += (b[i] - mb) ^ 2; va += (a[i] - ma) ^ 2; d = a[i] - b[i] - (ma - mb); vd += d * d; if (a[i] > b[i]) better++ }
-    printf "%-36s %24s %9s\n", "policy", "return (mean ± std)", "episodes"
-    printf "%-36s %24s %9d\n", "trained in simulation", sprintf("%.1f ± %.1f", mb, sqrt(vb / n)), n
-    printf "%-36s %24s %9d\n", sprintf("retrained from %d field round(s)", rounds), sprintf("%.1f ± %.1f", ma, sqrt(va / n)), n
-    se = sqrt(vd / (n - 1) / n)
-    printf "change %+.1f (paired standard error %.1f, %.1f SE; better in %d of %d episodes)\n", ma - mb, se, (ma - mb) / se, better, n
-    printf "field data used: %d steps in %d episodes\n", steps, eps
+    for (k = 1; k <= rows; k++) { s = 0; for (i = 1; i <= count; i++) s += r[k, i]; m[k] = s / count
+      ss = 0; for (i = 1; i <= count; i++) ss += (r[k, i] - m[k]) ^ 2; sd[k] = sqrt(ss / count) }
+    gap = oracle ? m[rows] - m[1] : 0
+    printf "%-50s %20s %18s %17s\n", "policy", "return (mean ± std)", "vs before", "share of the gap"
+    for (k = 1; k <= rows; k++) {
+      d = 0; vd = 0; for (i = 1; i <= count; i++) d += r[k, i] - r[1, i]; d /= count
+      for (i = 1; i <= count; i++) vd += (r[k, i] - r[1, i] - d) ^ 2; se = count > 1 ? sqrt(vd / (count - 1) / count) : 0; sek[k] = se
+      share = gap != 0 ? sprintf("%.0f %% ± %.0f", 100 * d / gap, 100 * se / gap) : "-"
+      printf "%-50s %20s %18s %17s\n", label[k], sprintf("%.1f ± %.1f", m[k], sd[k]), k == 1 ? "" : sprintf("%+.1f (SE %.1f)", d, se), k == 1 ? "0 %" : share
+    }
+    last = oracle ? rows - 1 : rows
+    if (oracle && gap > 0) printf "recovered %.0f %% of the gap (paired standard error %.0f %%) from %d field steps in %d episodes\n", 100 * (m[last] - m[1]) / gap, 100 * sek[last] / gap, fsteps, eps
+    else printf "field data used: %d steps in %d episodes (no oracle row: ORACLE_STEPS=0)\n", fsteps, eps
   }'
 echo "everything is in $OUT/"

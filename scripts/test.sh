@@ -5,11 +5,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests talk to for real: a pty pair (socat), an MQTT broker and clients,
-# the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware.
-APT_PACKAGES=(socat mosquitto mosquitto-clients libmosquitto1 python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev)
+# Debian packages the tests talk to for real: a pty pair (socat), an MQTT broker (the clients are managed: MQTTnet),
+# the ONNX checker, OpenBLAS (the GEMM baseline), the AVR toolchain for the firmware, ffmpeg for the evaluation
+# videos (about 52 MB of packages; the video tests skip, saying why, where it is missing), and Wine (64-bit) with gcc
+# to run the Windows build of `runtime --port COM3` (about 105 MB more, ~20 s to install).
+APT_PACKAGES=(socat mosquitto python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev ffmpeg wine wine64 gcc libc6-dev)
+# The TorchSharp engine's native library needs GLIBCXX_3.4.32; where libstdc++ is older (Debian 12) its build
+# compiles a small shim and patches the library, which takes g++ and patchelf (trainer/torch/native).
+if [ "$(uname -s)" = Linux ] && ! grep -q GLIBCXX_3.4.32 "$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')" 2>/dev/null; then
+  APT_PACKAGES+=(g++ patchelf)
+fi
 # The edge tests cross-build the runtime as a linux-arm64 NativeAOT binary (clang, lld, llvm-objcopy, the aarch64
-# cross linker and C library) and run it under qemu-user with Debian's arm64 libraries.
+# cross linker and C library) and run it under qemu-user with Debian's arm64 libraries (about 160 MB of packages).
 EDGE_PACKAGES=(clang lld llvm qemu-user-static gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
   libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64 libssl3:arm64)
 APT_PACKAGES+=("${EDGE_PACKAGES[@]}")
@@ -31,6 +38,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 dotnet restore TrpoEdge.sln --nologo -v q
 dotnet build TrpoEdge.sln -c Release --no-restore --nologo -v q -clp:ErrorsOnly
+# The TorchSharp engine and its oracle tests are outside the solution (LibTorch is 0.6 GB): built here for the tests.
+dotnet build tests/Trainer.Torch.Tests/TrpoEdge.Trainer.Torch.Tests.csproj -c Release --nologo -v q -clp:ErrorsOnly
 
 passed=0; failed=0; skipped=0; status=0
 results=$(mktemp -d)

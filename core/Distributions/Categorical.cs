@@ -1,5 +1,3 @@
-using TrpoEdge.Core.Randomness;
-
 namespace TrpoEdge.Core.Distributions;
 
 /// <summary>A categorical distribution given by unnormalised logits: p(a) = exp(zₐ) / Σ exp(z).
@@ -49,15 +47,16 @@ public static class Categorical
         return Math.Max(kl, 0.0);
     }
 
-    /// <summary>Draws an action by inverting the cumulative distribution at one uniform from
-    /// <paramref name="rng"/>. Allocates nothing: the exponentials are recomputed in the second pass.</summary>
-    public static int Sample(ReadOnlySpan<float> logits, Xoshiro256 rng)
+    /// <summary>Draws an action by inverting the cumulative distribution at <paramref name="uniform"/>, a uniform
+    /// deviate in [0, 1) that the caller draws. Allocates nothing: the exponentials are recomputed in the second pass.</summary>
+    public static int Sample(ReadOnlySpan<float> logits, double uniform)
     {
-        ArgumentNullException.ThrowIfNull(rng);
+        if (!(uniform >= 0 && uniform < 1))
+            throw new ArgumentOutOfRangeException(nameof(uniform), uniform, "The uniform deviate must lie in [0, 1).");
         double max = Max(logits, nameof(logits));
         double total = 0;
         for (int i = 0; i < logits.Length; i++) total += Math.Exp(logits[i] - max);
-        double target = rng.NextDouble() * total;
+        double target = uniform * total;
         double cumulative = 0;
         int last = -1;
         for (int i = 0; i < logits.Length; i++)

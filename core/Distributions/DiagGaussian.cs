@@ -1,5 +1,3 @@
-using TrpoEdge.Core.Randomness;
-
 namespace TrpoEdge.Core.Distributions;
 
 /// <summary>A Gaussian with diagonal covariance, parameterised by its mean μ and log standard deviation
@@ -51,13 +49,16 @@ public static class DiagGaussian
         return sum;
     }
 
-    /// <summary>xᵢ = μᵢ + σᵢ · εᵢ with εᵢ standard normal from <paramref name="rng"/>, drawn in index order.</summary>
-    public static void Sample(ReadOnlySpan<float> mean, ReadOnlySpan<float> logStd, Xoshiro256 rng, Span<float> x)
+    /// <summary>xᵢ = μᵢ + σᵢ · εᵢ for the standard normal deviates <paramref name="standardNormal"/> (one per
+    /// dimension). The caller draws them (trainer and runtime from the same generator type) so that this contract
+    /// library stays free of a random-number generator.</summary>
+    public static void Sample(ReadOnlySpan<float> mean, ReadOnlySpan<float> logStd, ReadOnlySpan<double> standardNormal, Span<float> x)
     {
-        ArgumentNullException.ThrowIfNull(rng);
         CheckLengths(mean.Length, logStd.Length, x.Length, nameof(x));
+        if (standardNormal.Length != mean.Length)
+            throw new ArgumentException($"standardNormal has {standardNormal.Length} entries but the mean has {mean.Length}; pass one deviate per action dimension.", nameof(standardNormal));
         for (int i = 0; i < mean.Length; i++)
-            x[i] = (float)(mean[i] + Math.Exp(logStd[i]) * rng.NextGaussian());
+            x[i] = (float)(mean[i] + Math.Exp(logStd[i]) * standardNormal[i]);
     }
 
     private static void CheckLengths(int mean, int logStd, int other, string otherName)

@@ -27,6 +27,9 @@ public sealed class EpisodeData
     /// <summary>Behaviour policy log-probabilities; NaN where the acting policy was deterministic.</summary>
     public required double[] LogProbs { get; init; }
     public required long[] PolicyVersions { get; init; }
+    /// <summary>The policy that acted in this episode as the store records it; null when the store does not record
+    /// one (a version-1 store). See <see cref="ActingPolicy"/>.</summary>
+    public ActingPolicy? Policy { get; init; }
     /// <summary>Unix nanoseconds when each observation was taken.</summary>
     public required long[] TimestampsNs { get; init; }
     /// <summary>The observation after the last step; null when unknown (incomplete episode, or no steps).</summary>

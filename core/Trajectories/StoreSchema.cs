@@ -4,18 +4,33 @@ namespace TrpoEdge.Core.Trajectories;
 
 /// <summary>The store's SQLite schema (DESIGN.md contract 3) and the checks that a file is one. The file is
 /// marked by <c>PRAGMA application_id</c> (so a stranger's SQLite file is refused) and versioned by
-/// <c>PRAGMA user_version</c> (so an older build refuses a newer layout instead of misreading it).</summary>
+/// <c>PRAGMA user_version</c> (so an older build refuses a newer layout instead of misreading it).
+/// <para>Version 2 added the acting policy of every episode (<c>episodes.policy_version</c>,
+/// <c>checkpoint_sha256</c>, <c>model_sha256</c>) and the writing process (<c>runs.writer_pid</c>,
+/// <c>writer_started_at</c>). A version-1 store stays readable (its episodes have no recorded acting policy; the
+/// trainer then falls back to the run's policy only where every step's version agrees with it), and opening one for
+/// writing migrates it in place: the columns are added empty and the version raised, in one transaction.</para></summary>
 internal static class StoreSchema
 {
     /// <summary>"TrpE" in ASCII.</summary>
     public const int ApplicationId = 0x54727045;
-    public const int Version = 1;
+    public const int Version = 2;
+    /// <summary>The oldest schema version this build reads (and migrates when writing).</summary>
+    public const int OldestReadable = 1;
 
     // Times of runs and episodes are ISO-8601 UTC text so the file reads well in the sqlite3 shell; step times are
     // integer Unix nanoseconds because there are many of them. Observations and actions are float32 little-endian
     // blobs. A step row holds (observation, action, reward) of one step; the observation that followed step t is the
     // observation of row t+1, except for the last row of an episode, which carries it in next_observation once the
     // episode ends (a crash leaves it null, and the episode 'incomplete').
+    private const string MigrateFrom1Sql = """
+        ALTER TABLE runs ADD COLUMN writer_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN writer_started_at TEXT;
+        ALTER TABLE episodes ADD COLUMN policy_version INTEGER;
+        ALTER TABLE episodes ADD COLUMN checkpoint_sha256 TEXT;
+        ALTER TABLE episodes ADD COLUMN model_sha256 TEXT;
+        """;
+
     private const string CreateSql = """
         CREATE TABLE runs (
             id INTEGER PRIMARY KEY,
@@ -31,7 +46,9 @@ internal static class StoreSchema
             policy_version INTEGER NOT NULL,
             plant TEXT,
             control_period REAL,
-            notes TEXT
+            notes TEXT,
+            writer_pid INTEGER,
+            writer_started_at TEXT
         );
         CREATE TABLE episodes (
             id INTEGER PRIMARY KEY,
@@ -43,7 +60,10 @@ internal static class StoreSchema
             length INTEGER,
             return REAL,
             terminated INTEGER NOT NULL DEFAULT 0,
-            truncated INTEGER NOT NULL DEFAULT 0
+            truncated INTEGER NOT NULL DEFAULT 0,
+            policy_version INTEGER,
+            checkpoint_sha256 TEXT,
+            model_sha256 TEXT
         );
         CREATE UNIQUE INDEX episodes_by_run ON episodes(run_id, index_in_run);
         CREATE TABLE steps (
@@ -114,6 +134,11 @@ internal static class StoreSchema
             Execute(connection, CreateSql, tx);
             Execute(connection, $"PRAGMA application_id={ApplicationId}; PRAGMA user_version={Version};", tx);
         }
+        else if (Scalar<int>(connection, "PRAGMA user_version;", tx) == 1)
+        {
+            Execute(connection, MigrateFrom1Sql, tx);
+            Execute(connection, $"PRAGMA user_version={Version};", tx);
+        }
         tx.Commit();
     }
 
@@ -148,7 +173,7 @@ internal static class StoreSchema
             throw NotAStore(path, $"its SQLite application_id is 0x{appId:x8}, not TrpoEdge's 0x{ApplicationId:x8}");
         if (version > Version)
             throw new InvalidDataException($"\"{path}\" is a TrpoEdge trajectory store of schema version {version}, newer than the version {Version} this build understands; read it with a newer TrpoEdge.");
-        if (version < 1)
+        if (version < OldestReadable)
             throw new InvalidDataException($"\"{path}\" carries TrpoEdge's application id but schema version {version}; the file is damaged or was not finished by its writer. Start a new store.");
     }
 

@@ -28,6 +28,7 @@ internal sealed class StoreWriterThread : IDisposable
     private readonly RawStatement _insertEpisode;
     private readonly RawStatement _endEpisode;
     private readonly RawStatement _endLastStep;
+    private readonly RawStatement _abandonEpisode;
 
     private bool _inTransaction;
     private long _deadline;
@@ -55,11 +56,13 @@ internal sealed class StoreWriterThread : IDisposable
         _insertStep = new RawStatement(db,
             "INSERT INTO steps (episode_id, t, observation, action, reward, log_prob, timestamp_ns, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
         _insertEpisode = new RawStatement(db,
-            "INSERT INTO episodes (id, run_id, index_in_run, started_at, status) VALUES (?1, ?2, ?3, ?4, 'incomplete')");
+            "INSERT INTO episodes (id, run_id, index_in_run, started_at, status, policy_version, checkpoint_sha256, model_sha256) VALUES (?1, ?2, ?3, ?4, 'incomplete', ?5, ?6, ?7)");
         _endEpisode = new RawStatement(db,
             "UPDATE episodes SET status = 'complete', ended_at = ?2, length = ?3, return = ?4, terminated = ?5, truncated = ?6 WHERE id = ?1");
         _endLastStep = new RawStatement(db,
             "UPDATE steps SET terminated = ?3, truncated = ?4, next_observation = ?5 WHERE episode_id = ?1 AND t = ?2");
+        _abandonEpisode = new RawStatement(db,
+            "UPDATE episodes SET ended_at = ?2, length = ?3, return = ?4 WHERE id = ?1");
     }
 
     public long CommittedSteps => Volatile.Read(ref _committedSteps);
@@ -133,6 +136,9 @@ internal sealed class StoreWriterThread : IDisposable
                 _insertEpisode.Bind(2, _runId);
                 _insertEpisode.Bind(3, (long)m.T);
                 _insertEpisode.Bind(4, FormatTime(m.TimestampNs));
+                _insertEpisode.Bind(5, m.PolicyVersion);
+                _insertEpisode.Bind(6, m.Policy?.CheckpointSha256);
+                _insertEpisode.Bind(7, m.Policy?.ModelSha256);
                 _insertEpisode.Execute();
                 break;
             case WriterMessageKind.EndEpisode:
@@ -153,6 +159,13 @@ internal sealed class StoreWriterThread : IDisposable
                     _endLastStep.Bind(5, FloatBlob.AsLittleEndian(finalObs, _scratch));
                     _endLastStep.Execute();
                 }
+                break;
+            case WriterMessageKind.AbandonEpisode:
+                _abandonEpisode.Bind(1, m.EpisodeId);
+                _abandonEpisode.Bind(2, FormatTime(m.TimestampNs));
+                _abandonEpisode.Bind(3, (long)m.T);
+                _abandonEpisode.Bind(4, m.Reward);
+                _abandonEpisode.Execute();
                 break;
             default:
                 throw new InvalidOperationException($"Unknown writer message kind {m.Kind}.");
@@ -181,5 +194,6 @@ internal sealed class StoreWriterThread : IDisposable
         _insertEpisode.Dispose();
         _endEpisode.Dispose();
         _endLastStep.Dispose();
+        _abandonEpisode.Dispose();
     }
 }

@@ -30,7 +30,7 @@ public sealed class TrajectoryBatchImporter : IDisposable
         """;
 
     private readonly SqliteConnection _connection;
-    private readonly SqliteCommand _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode,
+    private readonly SqliteCommand _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode, _closeEpisode,
         _endLastStep, _insertBatch;
     private readonly Dictionary<string, long> _runs = new(StringComparer.Ordinal);
     private bool _disposed;
@@ -49,13 +49,16 @@ public sealed class TrajectoryBatchImporter : IDisposable
             """, "$started", "$host", "$program", "$env", "$obs", "$act", "$sha", "$pv", "$plant", "$period", "$notes", "$ckpt");
         _insertRunKey = Prepare("INSERT INTO imported_runs (run_key, run_id, runtime_id) VALUES ($key, $run, $rt);", "$key", "$run", "$rt");
         _insertEpisode = Prepare("""
-            INSERT OR IGNORE INTO episodes (id, run_id, index_in_run, started_at, status)
-            VALUES ($id, $run, $index, $started, 'incomplete');
-            """, "$id", "$run", "$index", "$started");
+            INSERT OR IGNORE INTO episodes (id, run_id, index_in_run, started_at, status, policy_version, checkpoint_sha256, model_sha256)
+            VALUES ($id, $run, $index, $started, 'incomplete', $pv, $ckpt, $model);
+            """, "$id", "$run", "$index", "$started", "$pv", "$ckpt", "$model");
         _insertStep = Prepare("""
             INSERT INTO steps (episode_id, t, observation, action, reward, log_prob, timestamp_ns, policy_version)
             VALUES ($ep, $t, $obs, $act, $r, $lp, $ts, $pv);
             """, "$ep", "$t", "$obs", "$act", "$r", "$lp", "$ts", "$pv");
+        // An episode its writer closed without an end (TrajectoryWriter.AbandonEpisode: the rig link broke, or the rig did
+        // not apply a command) arrives with an end time but no ending chunk: it stays incomplete, and finished.
+        _closeEpisode = Prepare("UPDATE episodes SET ended_at = $ended WHERE id = $id AND status = 'incomplete';", "$id", "$ended");
         _endEpisode = Prepare("""
             UPDATE episodes SET status = 'complete', ended_at = $ended, terminated = $term, truncated = $trunc,
                 length = (SELECT count(*) FROM steps WHERE episode_id = $id),
@@ -146,8 +149,11 @@ public sealed class TrajectoryBatchImporter : IDisposable
         if (c.EndsEpisode && c.FinalObservation.Count != 0 && c.FinalObservation.Count != obs)
             throw new InvalidDataException($"{where}: a final observation of {c.FinalObservation.Count} floats; the run's observations have {obs}.");
         long episodeId = TrajectoryWriter.EpisodeId(runId, (int)c.IndexInRun);
+        ActingPolicy? acting = ToActingPolicy(c, where);
         Bind(_insertEpisode, tx, ("$id", episodeId), ("$run", runId), ("$index", (long)c.IndexInRun),
-            ("$started", string.IsNullOrEmpty(c.StartedAt) ? NowText() : c.StartedAt));
+            ("$started", string.IsNullOrEmpty(c.StartedAt) ? NowText() : c.StartedAt),
+            ("$pv", (object?)acting?.Version ?? DBNull.Value), ("$ckpt", (object?)acting?.CheckpointSha256 ?? DBNull.Value),
+            ("$model", (object?)acting?.ModelSha256 ?? DBNull.Value));
         _insertEpisode.ExecuteNonQuery();
 
         float[] obsRow = new float[obs], actRow = new float[act];
@@ -173,6 +179,11 @@ public sealed class TrajectoryBatchImporter : IDisposable
                 throw new InvalidDataException($"{where}: step {c.FirstT + i} is already stored under another batch id; the publisher re-chunked a run it had sent. Nothing of this batch was stored.", e);
             }
         }
+        if (!c.EndsEpisode && !string.IsNullOrEmpty(c.EndedAt))
+        {
+            Bind(_closeEpisode, tx, ("$id", episodeId), ("$ended", c.EndedAt));
+            _closeEpisode.ExecuteNonQuery();
+        }
         if (c.EndsEpisode)
         {
             Bind(_endEpisode, tx, ("$id", episodeId), ("$ended", string.IsNullOrEmpty(c.EndedAt) ? NowText() : c.EndedAt),
@@ -183,6 +194,17 @@ public sealed class TrajectoryBatchImporter : IDisposable
             _endLastStep.ExecuteNonQuery();
         }
         return n;
+    }
+
+    /// <summary>The chunk's acting policy, validated; null when the publisher did not send one.</summary>
+    private static ActingPolicy? ToActingPolicy(EpisodeChunk c, string where)
+    {
+        if (c.ActingPolicy is not { } p) return null;
+        var acting = new ActingPolicy(p.PolicyVersion,
+            string.IsNullOrEmpty(p.CheckpointSha256) ? null : p.CheckpointSha256, string.IsNullOrEmpty(p.ModelSha256) ? null : p.ModelSha256);
+        try { acting.Validate(); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{where}: {e.Message}", e); }
+        return acting;
     }
 
     private long FindOrCreateRun(TrajectoryBatch batch, RunInfo info, SqliteTransaction tx)
@@ -270,7 +292,7 @@ public sealed class TrajectoryBatchImporter : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (var cmd in new[] { _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode, _endLastStep, _insertBatch })
+        foreach (var cmd in new[] { _seen, _findRun, _insertRun, _insertRunKey, _insertEpisode, _insertStep, _endEpisode, _closeEpisode, _endLastStep, _insertBatch })
             cmd.Dispose();
         _connection.Dispose();
     }

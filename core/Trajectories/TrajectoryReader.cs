@@ -94,9 +94,10 @@ public sealed class TrajectoryReader : IDisposable
     private IEnumerable<EpisodeData> Enumerate(long? runId)
     {
         using var episodes = _connection.CreateCommand();
+        string columns = "id, run_id, index_in_run, started_at, ended_at, status, terminated, truncated, " + EpisodePolicyColumns;
         episodes.CommandText = runId is null
-            ? "SELECT id, run_id, index_in_run, started_at, ended_at, status, terminated, truncated FROM episodes ORDER BY id;"
-            : "SELECT id, run_id, index_in_run, started_at, ended_at, status, terminated, truncated FROM episodes WHERE run_id = $run ORDER BY id;";
+            ? $"SELECT {columns} FROM episodes ORDER BY id;"
+            : $"SELECT {columns} FROM episodes WHERE run_id = $run ORDER BY id;";
         if (runId is { } rid) episodes.Parameters.AddWithValue("$run", rid);
         using var steps = _connection.CreateCommand();
         steps.CommandText = """
@@ -125,14 +126,14 @@ public sealed class TrajectoryReader : IDisposable
             episodeParam.Value = episodeId;
             yield return ReadSteps(steps, run, episodeId, er.GetInt32(2), episodeStatus,
                 ParseTime(er.GetString(3)), er.IsDBNull(4) ? null : ParseTime(er.GetString(4)),
-                er.GetInt64(6) != 0, er.GetInt64(7) != 0);
+                er.GetInt64(6) != 0, er.GetInt64(7) != 0, ReadActingPolicy(er, 8));
         }
     }
 
     /// <summary>Decodes one episode's step rows (the command's $episode parameter already set); shared with
     /// <see cref="TrajectoryTail"/>, which selects episodes differently but stores nothing differently.</summary>
     internal EpisodeData ReadSteps(SqliteCommand steps, RunRecord run, long episodeId, int index, EpisodeStatus status,
-        DateTimeOffset startedAt, DateTimeOffset? endedAt, bool terminated, bool truncated)
+        DateTimeOffset startedAt, DateTimeOffset? endedAt, bool terminated, bool truncated, ActingPolicy? policy)
     {
         int obs = run.ObservationSize, act = run.ActionSize;
         var observations = new List<float>();
@@ -184,8 +185,17 @@ public sealed class TrajectoryReader : IDisposable
             PolicyVersions = versions.ToArray(),
             TimestampsNs = times.ToArray(),
             FinalObservation = status == EpisodeStatus.Complete ? final : null,
+            Policy = policy,
         };
     }
+
+    /// <summary>The episode columns that name its acting policy; NULLs in a version-1 store, which has none.</summary>
+    internal string EpisodePolicyColumns => SchemaVersion >= 2 ? "policy_version, checkpoint_sha256, model_sha256" : "NULL, NULL, NULL";
+
+    /// <summary>The acting policy from the three columns at <paramref name="first"/>; null when the episode does not record one.</summary>
+    internal static ActingPolicy? ReadActingPolicy(SqliteDataReader r, int first) =>
+        r.IsDBNull(first) ? null
+        : new ActingPolicy(r.GetInt64(first), r.IsDBNull(first + 1) ? null : r.GetString(first + 1), r.IsDBNull(first + 2) ? null : r.GetString(first + 2));
 
     private void ReadFloats(SqliteDataReader r, int column, float[] destination, long episodeId, int t, string what)
     {
@@ -198,9 +208,9 @@ public sealed class TrajectoryReader : IDisposable
     private Dictionary<long, RunRecord> LoadRuns()
     {
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = """
+        cmd.CommandText = $"""
             SELECT id, started_at, ended_at, host, program, env_id, observation_space, action_space, model_sha256,
-                   policy_version, plant, control_period, notes, checkpoint_sha256
+                   policy_version, plant, control_period, notes, checkpoint_sha256, {(SchemaVersion >= 2 ? "writer_pid, writer_started_at" : "NULL, NULL")}
             FROM runs ORDER BY id;
             """;
         using var r = cmd.ExecuteReader();
@@ -222,7 +232,11 @@ public sealed class TrajectoryReader : IDisposable
                 Notes = r.IsDBNull(12) ? null : r.GetString(12),
                 CheckpointSha256 = r.IsDBNull(13) ? null : r.GetString(13),
             };
-            runs[id] = new RunRecord(id, ParseTime(r.GetString(1)), r.IsDBNull(2) ? null : ParseTime(r.GetString(2)), info);
+            runs[id] = new RunRecord(id, ParseTime(r.GetString(1)), r.IsDBNull(2) ? null : ParseTime(r.GetString(2)), info)
+            {
+                WriterPid = r.IsDBNull(14) ? null : r.GetInt32(14),
+                WriterStartedAt = r.IsDBNull(15) ? null : r.GetString(15),
+            };
         }
         return runs;
     }

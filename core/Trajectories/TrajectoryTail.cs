@@ -19,8 +19,8 @@ public sealed class TrajectoryTail : IDisposable
         Run = run;
         _connection = connection;
         _episodes = connection.CreateCommand();
-        _episodes.CommandText = """
-            SELECT id, index_in_run, started_at, ended_at, status, terminated, truncated FROM episodes
+        _episodes.CommandText = $"""
+            SELECT id, index_in_run, started_at, ended_at, status, terminated, truncated, {reader.EpisodePolicyColumns} FROM episodes
             WHERE id > $after AND id < $end ORDER BY id LIMIT $limit;
             """;
         _episodes.Parameters.Add("$after", SqliteType.Integer);
@@ -66,23 +66,24 @@ public sealed class TrajectoryTail : IDisposable
         _episodes.Parameters["$after"].Value = TrajectoryWriter.EpisodeId(Run.Id, 0) + afterIndex;
         _episodes.Parameters["$end"].Value = TrajectoryWriter.EpisodeId(Run.Id + 1, 0);
         _episodes.Parameters["$limit"].Value = limit;
-        var heads = new List<(long Id, int Index, string Started, string? Ended, string Status, bool Term, bool Trunc)>();
+        var heads = new List<(long Id, int Index, string Started, string? Ended, string Status, bool Term, bool Trunc, ActingPolicy? Policy)>();
         using (var r = _episodes.ExecuteReader())
             while (r.Read())
-                heads.Add((r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetInt64(5) != 0, r.GetInt64(6) != 0));
+                heads.Add((r.GetInt64(0), r.GetInt32(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetInt64(5) != 0, r.GetInt64(6) != 0,
+                    TrajectoryReader.ReadActingPolicy(r, 7)));
         var result = new List<EpisodeData>(heads.Count);
         foreach (var h in heads)
         {
             EpisodeStatus status = h.Status == "complete" ? EpisodeStatus.Complete : EpisodeStatus.Incomplete;
-            result.Add(ReadEpisode(h.Id, h.Index, status, TrajectoryReader.ParseTime(h.Started), h.Ended is null ? null : TrajectoryReader.ParseTime(h.Ended), h.Term, h.Trunc));
+            result.Add(ReadEpisode(h.Id, h.Index, status, TrajectoryReader.ParseTime(h.Started), h.Ended is null ? null : TrajectoryReader.ParseTime(h.Ended), h.Term, h.Trunc, h.Policy));
         }
         return result;
     }
 
-    private EpisodeData ReadEpisode(long id, int index, EpisodeStatus status, DateTimeOffset started, DateTimeOffset? ended, bool terminated, bool truncated)
+    private EpisodeData ReadEpisode(long id, int index, EpisodeStatus status, DateTimeOffset started, DateTimeOffset? ended, bool terminated, bool truncated, ActingPolicy? policy)
     {
         _steps.Parameters["$episode"].Value = id;
-        return _reader.ReadSteps(_steps, Run, id, index, status, started, ended, terminated, truncated);
+        return _reader.ReadSteps(_steps, Run, id, index, status, started, ended, terminated, truncated, policy);
     }
 
     public void Dispose()

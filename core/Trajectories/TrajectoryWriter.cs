@@ -25,6 +25,7 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
     private readonly int _slotCount;
     private readonly int _obsSize;
     private readonly int _actSize;
+    private readonly ActingPolicy _runPolicy;
 
     // Control-loop state: touched only by the caller's thread.
     private long _sequence;
@@ -40,8 +41,9 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
     private int _disposed;
 
     private TrajectoryWriter(string path, SqliteConnection connection, long runId,
-        int obsSize, int actSize, TrajectoryWriterOptions options)
+        int obsSize, int actSize, ActingPolicy runPolicy, TrajectoryWriterOptions options)
     {
+        _runPolicy = runPolicy;
         _path = path;
         _connection = connection;
         RunId = runId;
@@ -89,8 +91,8 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
                 insert.Transaction = tx;
                 insert.CommandText = """
                     INSERT INTO runs (started_at, host, program, env_id, observation_space, action_space, model_sha256,
-                                      policy_version, plant, control_period, notes, checkpoint_sha256)
-                    VALUES ($started, $host, $program, $env, $obs, $act, $sha, $pv, $plant, $period, $notes, $ckpt);
+                                      policy_version, plant, control_period, notes, checkpoint_sha256, writer_pid, writer_started_at)
+                    VALUES ($started, $host, $program, $env, $obs, $act, $sha, $pv, $plant, $period, $notes, $ckpt, $pid, $pidStarted);
                     SELECT last_insert_rowid();
                     """;
                 insert.Parameters.AddWithValue("$started", StoreWriterThread.FormatTime(NowUnixNs()));
@@ -105,11 +107,15 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
                 insert.Parameters.AddWithValue("$period", (object?)run.ControlPeriod ?? DBNull.Value);
                 insert.Parameters.AddWithValue("$notes", (object?)run.Notes ?? DBNull.Value);
                 insert.Parameters.AddWithValue("$ckpt", (object?)run.CheckpointSha256 ?? DBNull.Value);
+                // Who writes the run, so a reader can tell a run still being written from one cut by a crash.
+                (int pid, string started) = WriterProcess.Current;
+                insert.Parameters.AddWithValue("$pid", pid);
+                insert.Parameters.AddWithValue("$pidStarted", started);
                 runId = (long)insert.ExecuteScalar()!;
                 tx.Commit();
             }
             return new TrajectoryWriter(full, connection, runId,
-                run.ObservationSpace.FlatSize, run.ActionSpace.FlatSize, options);
+                run.ObservationSpace.FlatSize, run.ActionSpace.FlatSize, ActingPolicy.Of(run), options);
         });
     }
 
@@ -142,10 +148,13 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
     public static long NowUnixNs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) * 100;
 
     /// <summary>Starts an episode and returns its id (the row id in <c>episodes</c>). The row is written as
-    /// 'incomplete' until <see cref="EndEpisode"/>.</summary>
-    public long BeginEpisode()
+    /// 'incomplete' until <see cref="EndEpisode"/>. <paramref name="actingPolicy"/> is the policy that acts in this
+    /// episode (recorded with the episode; the trainer learns from each episode against its own acting policy);
+    /// null means the run's policy (<see cref="RunInfo.PolicyVersion"/> and SHA-256s).</summary>
+    public long BeginEpisode(ActingPolicy? actingPolicy = null)
     {
         ThrowIfUnusable();
+        actingPolicy?.Validate();
         if (_openEpisode >= 0)
             throw new InvalidOperationException($"Episode {_openEpisode} is still open with {_t} steps; call EndEpisode before BeginEpisode.");
         if (_episodeIndex >= EpisodesPerRun)
@@ -154,7 +163,8 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         _openEpisode = id;
         _t = 0;
         _episodeReturn = 0;
-        Send(new WriterMessage(WriterMessageKind.BeginEpisode, id, NextSlot(), _episodeIndex++, 0, 0, 0, NowUnixNs(), false, false));
+        ActingPolicy policy = actingPolicy ?? _runPolicy;
+        Send(new WriterMessage(WriterMessageKind.BeginEpisode, id, NextSlot(), _episodeIndex++, 0, 0, policy.Version, NowUnixNs(), false, false, policy));
         return id;
     }
 
@@ -193,6 +203,19 @@ public sealed class TrajectoryWriter : IDisposable, IAsyncDisposable
         int slot = NextSlot();
         finalObservation.CopyTo(_slots.AsSpan(slot * (_obsSize + _actSize), _obsSize));
         Send(new WriterMessage(WriterMessageKind.EndEpisode, _openEpisode, slot, _t, _episodeReturn, 0, 0, NowUnixNs(), terminated, truncated));
+        _openEpisode = -1;
+    }
+
+    /// <summary>Closes the open episode without vouching for its end: its steps stay, its status stays 'incomplete'
+    /// (the trainer treats it as cut by a crash: truncated, last step dropped), and it gets an end time, so readers
+    /// know it is finished rather than still being written. For an episode the loop could not carry on truthfully —
+    /// the link to the rig broke, or the rig did not apply an action the log would otherwise claim.</summary>
+    public void AbandonEpisode()
+    {
+        ThrowIfUnusable();
+        if (_openEpisode < 0)
+            throw new InvalidOperationException("No episode is open; call BeginEpisode before AbandonEpisode.");
+        Send(new WriterMessage(WriterMessageKind.AbandonEpisode, _openEpisode, NextSlot(), _t, _episodeReturn, 0, 0, NowUnixNs(), false, false));
         _openEpisode = -1;
     }
 

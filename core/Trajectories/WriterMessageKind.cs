@@ -7,4 +7,6 @@ internal enum WriterMessageKind : byte
     Step,
     /// <summary>T holds the episode's length; the slot's observation part holds the final observation.</summary>
     EndEpisode,
+    /// <summary>T holds the episode's length: closes it with its status left 'incomplete' (see TrajectoryWriter.AbandonEpisode).</summary>
+    AbandonEpisode,
 }

@@ -54,7 +54,7 @@ public static class PublishCommand
                 if (!(seconds > 0 && seconds <= 3600)) throw new ArgumentException($"--timeout {seconds} is not a number of seconds in (0, 3600].");
                 MqttClientOptions options = MqttUrl.Parse(parsed.GetRequiredValue(mqtt), parsed.GetValue(clientId) ?? "exporter-" + Guid.NewGuid().ToString("N")[..8])
                     with { ConnectTimeout = TimeSpan.FromSeconds(seconds) };
-                using var client = MosquittoClient.Connect(options);
+                using var client = MqttNetClient.Connect(options);
                 PolicyRelease release = PolicyPublisher.Publish(client, File.ReadAllBytes(path), signer,
                     $"exporter on {Environment.MachineName}", TimeSpan.FromSeconds(seconds));
                 console.MarkupLine($"published policy version {release.PolicyVersion} for [bold]{Markup.Escape(release.EnvId)}[/] "

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TrpoEdge.Core.Contracts;
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TrpoEdge.Runtime.Inference;
 
@@ -184,7 +184,7 @@ public static class ModelVerifier
             lo[j] = float.IsFinite(low[j]) && Math.Abs(low[j]) < UnboundedMagnitude ? low[j] : net.NormMean[j] - spread;
             hi[j] = float.IsFinite(high[j]) && Math.Abs(high[j]) < UnboundedMagnitude ? high[j] : net.NormMean[j] + spread;
         }
-        var rng = new Xoshiro256(options.Seed);
+        var rng = new Pcg64(options.Seed);
         var obs = new float[options.RandomObservations * obsDim];
         for (int i = 0; i < obs.Length; i++)
         {
@@ -199,7 +199,7 @@ public static class ModelVerifier
     public static float[] ClipProbes(PolicyNetwork net, VerificationOptions options)
     {
         int obsDim = net.ObservationSize;
-        var rng = new Xoshiro256(options.Seed ^ 0x9E3779B97F4A7C15UL);
+        var rng = new Pcg64(options.Seed ^ 0x9E3779B97F4A7C15UL);
         var obs = new float[options.ClipProbeObservations * obsDim];
         for (int i = 0; i < obs.Length; i++)
         {

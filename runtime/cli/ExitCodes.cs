@@ -8,7 +8,7 @@ public static class ExitCodes
     public const int Failure = 1;
     /// <summary>Bad arguments or input: unknown option, missing model file, unknown env, bad --perturb.</summary>
     public const int BadInput = 2;
-    /// <summary>The model does not fit the plant (contract check errors, listed).</summary>
+    /// <summary>The model does not fit the plant (contract check errors, listed), or a rig's HANDSHAKE does not fit the model.</summary>
     public const int ContractMismatch = 3;
     /// <summary>The run finished but a safety fault (NaN/Inf action) or a safety limit stopped an episode.</summary>
     public const int SafetyStop = 4;
@@ -21,6 +21,7 @@ public static class ExitCodes
     public const int Cancelled = 130;
 
     public const string HelpText =
-        "Exit codes: 0 ok; 1 unexpected failure; 2 bad arguments or input; 3 the model does not fit the plant; "
+        "Exit codes: 0 ok (an episode a rig link interrupted is reported, closed as incomplete in the log, and the run goes on); "
+        + "1 unexpected failure (also: the broker or rig did not come back); 2 bad arguments or input; 3 the model does not fit the plant or the rig's handshake; "
         + "4 a safety fault or limit stopped an episode; 5 ONNX Runtime could not load or run the model; 6 the --device asked for is not available here (CUDA libraries or the GPU build missing); 130 stopped by Ctrl-C.";
 }

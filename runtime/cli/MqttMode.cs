@@ -5,6 +5,7 @@ using Spectre.Console;
 using TrpoEdge.Runtime.Control;
 using TrpoEdge.Runtime.Mqtt;
 using Microsoft.ML.OnnxRuntime;
+using TrpoEdge.Runtime.Plants;
 using TrpoEdge.Runtime.Policy;
 
 namespace TrpoEdge.Runtime.Cli;
@@ -67,7 +68,7 @@ internal static class MqttMode
         {
             result = MqttRuntime.Run(options, line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]"), cts.Token);
         }
-        catch (PolicyContractException e)
+        catch (Exception e) when (e is PolicyContractException or RigContractException)
         {
             error.WriteLine($"runtime: {e.Message}");
             return ExitCodes.ContractMismatch;
@@ -80,8 +81,7 @@ internal static class MqttMode
         catch (Exception e) when (e is MqttException or FileNotFoundException or InvalidDataException or ArgumentException)
         {
             error.WriteLine($"runtime: {e.Message}");
-            return e is MqttException && e.Message.Contains("policy", StringComparison.Ordinal) ? ExitCodes.ContractMismatch
-                : e is MqttException ? ExitCodes.Failure : ExitCodes.BadInput;
+            return e is MqttException ? ExitCodes.Failure : ExitCodes.BadInput;
         }
         finally
         {
@@ -99,6 +99,8 @@ internal static class MqttMode
         table.AddRow("round trip p50 / p99", $"{Ms(result.Link.RoundTripP50Ns)} / {Ms(result.Link.RoundTripP99Ns)}");
         table.AddRow("missed / stale / skipped states", $"{result.Link.MissedStates} / {result.Link.StaleStates} / {result.Link.SkippedStates}");
         table.AddRow("rig faults", result.Link.Faults.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("actions not applied / late states", $"{result.Link.ActionsNotApplied} / {result.Link.LateStates}");
+        table.AddRow("interrupted episodes", $"{result.Episodes.Count(e => e.End == EpisodeEnd.Interrupted)} ({result.Link.Takeovers} session takeover(s))");
         table.AddRow("policy", $"version {result.FinalPolicyVersion}, {result.PolicySwitches} switch(es), {result.PolicyRefusals.Count} refused");
         if (options.PublishTrajectories)
             table.AddRow("trajectory batches", $"{result.BatchesPublished} published, {result.BatchesAcknowledged} acknowledged{(result.Drained ? "" : " (some unacknowledged)")}");

@@ -8,6 +8,7 @@ using Microsoft.ML.OnnxRuntime;
 using TrpoEdge.Runtime.Inference;
 using TrpoEdge.Runtime.Plants;
 using TrpoEdge.Runtime.Policy;
+using TrpoEdge.Runtime.Serial;
 
 namespace TrpoEdge.Runtime.Cli;
 
@@ -51,6 +52,13 @@ public sealed class RuntimeCommand
     private readonly Option<int> _threads = new("--threads") { Description = "ONNX Runtime intra-op threads (1 suits a small policy).", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> _port = new("--port") { Description = "Drive a real rig (or rig-emulator) on this serial port: COM3 on Windows, /dev/ttyUSB0 or a pty on Linux. Its handshake is checked against the model." };
     private readonly Option<int> _baud = new("--baud") { Description = "Serial baud rate for --port.", DefaultValueFactory = _ => 115200 };
+    private readonly Option<bool> _realtime = new("--realtime")
+    {
+        Description = "Linux: run the loop's thread SCHED_FIFO (--rt-priority), lock memory, wait on absolute deadlines (clock_nanosleep). "
+            + "Needs CAP_SYS_NICE or an RLIMIT_RTPRIO; without it one line says what to grant and the loop runs time-shared. Not offered on Windows.",
+    };
+    private readonly Option<int> _rtPriority = new("--rt-priority") { Description = "SCHED_FIFO priority for --realtime, 1..99.", DefaultValueFactory = _ => 80 };
+    private readonly Option<int?> _cpu = new("--cpu") { Description = "Pin the loop's thread to CPU N (Linux), e.g. one kept free of other work." };
     private readonly Option<string?> _summaryJson = new("--summary-json") { Description = "Also write the summary (returns, latency, jitter, faults) as JSON to this file, for scripts." };
 
     private RuntimeCommand(IAnsiConsole console, TextWriter error)
@@ -59,7 +67,7 @@ public sealed class RuntimeCommand
         Error = error;
         _root = new RootCommand("Run an exported TrpoEdge policy on a plant at a fixed rate, with a safety layer, and log the steps. "
             + ExitCodes.HelpText);
-        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads, _device, _port, _baud, _summaryJson })
+        foreach (Option o in new Option[] { _model, _sim, _rig, _perturb, _episodes, _explore, _seed, _log, _rate, _randomize, _allowOtherEnv, _threads, _device, _port, _baud, _realtime, _rtPriority, _cpu, _summaryJson })
             _root.Options.Add(o);
         foreach (Option o in MqttMode.Options) _root.Options.Add(o);
         _root.SetAction(Execute);
@@ -121,7 +129,11 @@ public sealed class RuntimeCommand
         ControlLoopOptions loopOptions;
         try
         {
-            loopOptions = new ControlLoopOptions { Episodes = episodes, Seed = seed, RateHz = rate };
+            loopOptions = new ControlLoopOptions
+            {
+                Episodes = episodes, Seed = seed, RateHz = rate, Cpu = parsed.GetValue(_cpu),
+                Realtime = parsed.GetValue(_realtime) ? new RealtimeOptions { Priority = parsed.GetValue(_rtPriority) } : null,
+            };
             loopOptions.Validate();
             if (port is not null)
             {
@@ -132,6 +144,12 @@ public sealed class RuntimeCommand
                 var perturbations = perturb.Select(SimulatedPlantOptions.ParsePerturbation).ToList();
                 plant = SimulatedPlant.Create(new SimulatedPlantOptions { EnvId = sim, RigFile = rig, Perturbations = perturbations, Randomize = randomize });
             }
+        }
+        catch (RigContractException e)
+        {
+            // The rig answered but does not fit the model: the same exit code as any other contract mismatch.
+            Error.WriteLine($"runtime: {e.Message}");
+            return ExitCodes.ContractMismatch;
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
@@ -208,6 +226,10 @@ public sealed class RuntimeCommand
 
             var clock = new FirstActionClock(policy);
             var loop = new ControlLoop(plant, clock, loopOptions, log);
+            loop.SchedulingReady = scheduling =>
+            {
+                if (scheduling.Refusal is { } refusal) Error.WriteLine($"runtime: {refusal}.");
+            };
             bool live = !System.Console.IsOutputRedirected;
             if (live) loop.Progress = p => System.Console.Write(
                 $"\repisode {p.Episode + 1}/{p.Episodes}  step {p.Step,5}  return {p.EpisodeReturn,9:F1}  steps {p.TotalSteps,8}  "
@@ -232,7 +254,7 @@ public sealed class RuntimeCommand
             if (live) System.Console.WriteLine();
             if (!DisposeLog(log)) return ExitCodes.Failure;
 
-            WriteSummary(summary, logPath, log);
+            WriteSummary(summary, logPath, log, plant);
             if (plant is SerialPlant serial) Console.MarkupLine($"[grey]serial link[/] {Markup.Escape(serial.LinkStats.ToString())}");
             if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary, clock.FirstActionUtc);
             if (summary.Cancelled) return ExitCodes.Cancelled;
@@ -255,7 +277,7 @@ public sealed class RuntimeCommand
         }
     }
 
-    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log)
+    private void WriteSummary(RunSummary s, string? logPath, TrajectoryWriter? log, IPlant plant)
     {
         static string Us(double ns) => double.IsNaN(ns) ? "n/a" : (ns / 1000.0).ToString("F1", CultureInfo.InvariantCulture) + " µs";
         var table = new Table().Border(TableBorder.Rounded).AddColumn("run").AddColumn(new TableColumn("value").RightAligned());
@@ -264,8 +286,17 @@ public sealed class RuntimeCommand
         table.AddRow("return mean ± std", s.Episodes.Count == 0 ? "n/a"
             : $"{s.ReturnMean.ToString("F2", CultureInfo.InvariantCulture)} ± {s.ReturnStd.ToString("F2", CultureInfo.InvariantCulture)}");
         table.AddRow("inference latency p50 / p99", $"{Us(s.Latency.Percentile(0.5))} / {Us(s.Latency.Percentile(0.99))}");
-        table.AddRow("loop period", s.PeriodSeconds is double p ? $"{(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms ({(1 / p).ToString("G4", CultureInfo.InvariantCulture)} Hz)" : "free-running (simulation)");
-        table.AddRow("jitter p99", s.Jitter.Count == 0 ? "n/a (not paced)" : Us(s.Jitter.Percentile(0.99)));
+        static string Period(double p) => $"{(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms ({(1 / p).ToString("G4", CultureInfo.InvariantCulture)} Hz)";
+        table.AddRow("loop period", s.Clock switch
+        {
+            LoopClock.Host => Period(s.PeriodSeconds!.Value),
+            LoopClock.Plant => $"{Period(s.PlantControlPeriod)}, paced by the rig's clock",
+            _ => "free-running (simulation)",
+        });
+        table.AddRow("scheduling", s.Scheduling is { } sch ? Markup.Escape(sch.ToString()) : "n/a");
+        table.AddRow("jitter p50 / p99 / p99.9 / max", s.Jitter.Count == 0
+            ? (s.Clock == LoopClock.Plant ? "n/a (paced by the rig)" : "n/a (not paced)")
+            : $"{Us(s.Jitter.Percentile(0.5))} / {Us(s.Jitter.Percentile(0.99))} / {Us(s.Jitter.Percentile(0.999))} / {Us(s.Jitter.Max)}");
         table.AddRow("deadline misses", s.DeadlineMisses.ToString(CultureInfo.InvariantCulture));
         table.AddRow("faults (NaN/Inf actions)", s.Faults.ToString(CultureInfo.InvariantCulture));
         table.AddRow("actions clamped", s.Clamps.ToString(CultureInfo.InvariantCulture));

@@ -4,7 +4,7 @@ using TrpoEdge.Sim.Spaces;
 
 namespace TrpoEdge.Sim;
 
-/// <summary>Gymnasium Acrobot-v1 (0.29): "book" dynamics, one RK4 step of 0.2 s with the torque held,
+/// <summary>Gymnasium Acrobot-v1 (1.x): "book" dynamics, one RK4 step of 0.2 s with the torque held,
 /// wrap both angles to [−π, π], clip the velocities. The reset state is float32-rounded (Gymnasium's
 /// <c>.astype(np.float32)</c>); every later state is float64.</summary>
 public sealed class AcrobotEnv : IEnv, IUncheckedStep
@@ -21,7 +21,7 @@ public sealed class AcrobotEnv : IEnv, IUncheckedStep
         [1f, 1f, 1f, 1f, (float)MaxVel1, (float)MaxVel2]);
     private static readonly DiscreteSpace ActSpace = new(3);
 
-    private readonly SimRandom _rng = new(0);
+    private readonly Pcg64 _rng = new(0);
     private double _t1, _t2, _d1, _d2;
     private int _elapsed;
     private bool _started;
@@ -36,13 +36,19 @@ public sealed class AcrobotEnv : IEnv, IUncheckedStep
     {
         ActionCheck.Observation(EnvId, observation, 6);
         if (seed is ulong s) _rng.Seed(s);
-        _t1 = (float)_rng.Uniform(-0.1, 0.1);
-        _t2 = (float)_rng.Uniform(-0.1, 0.1);
-        _d1 = (float)_rng.Uniform(-0.1, 0.1);
-        _d2 = (float)_rng.Uniform(-0.1, 0.1);
+        float t1 = (float)_rng.Uniform(-0.1, 0.1), t2 = (float)_rng.Uniform(-0.1, 0.1);
+        float d1 = (float)_rng.Uniform(-0.1, 0.1), d2 = (float)_rng.Uniform(-0.1, 0.1);
+        _t1 = t1; _t2 = t2; _d1 = d1; _d2 = d2;
         _elapsed = 0;
         _started = true;
-        WriteObservation(observation);
+        // The reset state is a float32 array, so Gymnasium's cos/sin here are NumPy's float32 ufuncs (its own
+        // polynomial), not the float64 C library's rounded to float32; they differ for about 1 input in 1,400.
+        observation[0] = NumPyFloat32.Cos(t1);
+        observation[1] = NumPyFloat32.Sin(t1);
+        observation[2] = NumPyFloat32.Cos(t2);
+        observation[3] = NumPyFloat32.Sin(t2);
+        observation[4] = d1;
+        observation[5] = d2;
     }
 
     public StepResult Step(ReadOnlySpan<float> action, Span<float> observation)
@@ -92,15 +98,17 @@ public sealed class AcrobotEnv : IEnv, IUncheckedStep
         const double m1 = LinkMass1, m2 = LinkMass2, l1 = LinkLength1, lc1 = LinkComPos1, lc2 = LinkComPos2;
         const double I1 = LinkMoi, I2 = LinkMoi, g = 9.8;
         double cos2 = Math.Cos(theta2), sin2 = Math.Sin(theta2);
+        // Constant squares (lc1**2 …) are exact either way; squares of state values are libm pow (** 2 on a
+        // float64), which differs from x * x in the last bit for a small fraction of inputs.
         double d1 = m1 * (lc1 * lc1) + m2 * (l1 * l1 + lc2 * lc2 + 2 * l1 * lc2 * cos2) + I1 + I2;
         double d2 = m2 * (lc2 * lc2 + l1 * lc2 * cos2) + I2;
         double phi2 = m2 * lc2 * g * Math.Cos(theta1 + theta2 - Math.PI / 2.0);
-        double phi1 = -m2 * l1 * lc2 * (dtheta2 * dtheta2) * sin2
+        double phi1 = -m2 * l1 * lc2 * PyMath.SquareAsPow(dtheta2) * sin2
                       - 2 * m2 * l1 * lc2 * dtheta2 * dtheta1 * sin2
                       + (m1 * lc1 + m2 * l1) * g * Math.Cos(theta1 - Math.PI / 2)
                       + phi2;
-        double ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * (dtheta1 * dtheta1) * sin2 - phi2)
-                          / (m2 * (lc2 * lc2) + I2 - (d2 * d2) / d1);
+        double ddtheta2 = (a + d2 / d1 * phi1 - m2 * l1 * lc2 * PyMath.SquareAsPow(dtheta1) * sin2 - phi2)
+                          / (m2 * (lc2 * lc2) + I2 - PyMath.SquareAsPow(d2) / d1);
         double ddtheta1 = -(d2 * ddtheta2 + phi1) / d1;
         o1 = dtheta1; o2 = dtheta2; o3 = ddtheta1; o4 = ddtheta2;
     }
@@ -137,7 +145,7 @@ public sealed class AcrobotEnv : IEnv, IUncheckedStep
 
     internal (double Theta1, double Theta2, double Dtheta1, double Dtheta2) State => (_t1, _t2, _d1, _d2);
 
-    public EnvState SaveState() => new(EnvId, [_t1, _t2, _d1, _d2, _elapsed, _started ? 1 : 0], _rng.GetState());
+    public EnvState SaveState() => new(EnvId, [_t1, _t2, _d1, _d2, _elapsed, _started ? 1 : 0], _rng.State);
 
     public void RestoreState(EnvState state)
     {

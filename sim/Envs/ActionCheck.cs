@@ -42,7 +42,7 @@ internal static class ActionCheck
         ArgumentNullException.ThrowIfNull(state);
         if (state.EnvId != envId)
             throw new ArgumentException($"Cannot restore a '{state.EnvId}' state into {envId}.", nameof(state));
-        if (state.Values.Count != values || state.Generator.Count != 4)
-            throw new ArgumentException($"A {envId} state has {values} values and 4 generator words; got {state.Values.Count} and {state.Generator.Count}.", nameof(state));
+        if (state.Values.Count != values || state.Generator.Count != Random.Pcg64.StateLength)
+            throw new ArgumentException($"A {envId} state has {values} values and {Random.Pcg64.StateLength} generator words; got {state.Values.Count} and {state.Generator.Count}.", nameof(state));
     }
 }

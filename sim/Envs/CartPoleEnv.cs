@@ -4,7 +4,7 @@ using TrpoEdge.Sim.Spaces;
 
 namespace TrpoEdge.Sim;
 
-/// <summary>Gymnasium CartPole-v1 (0.29), explicit Euler, float64 state, float32 observation
+/// <summary>Gymnasium CartPole-v1 (1.x: np.cos, np.sin, np.square), explicit Euler, float64 state, float32 observation
 /// [x, ẋ, θ, θ̇]. Reward +1 on every step including the terminal one; 0 for steps taken after
 /// termination (Gymnasium's steps_beyond_terminated).</summary>
 public sealed class CartPoleEnv : IEnv, IUncheckedStep
@@ -22,7 +22,7 @@ public sealed class CartPoleEnv : IEnv, IUncheckedStep
         [(float)(XThreshold * 2), float.MaxValue, (float)(ThetaThreshold * 2), float.MaxValue]);
     private static readonly DiscreteSpace ActSpace = new(2);
 
-    private readonly SimRandom _rng = new(0);
+    private readonly Pcg64 _rng = new(0);
     private double _x, _xDot, _theta, _thetaDot;
     private int _elapsed;
     private int _stepsBeyondTerminated = -1; // -1 stands for Gymnasium's None
@@ -100,7 +100,7 @@ public sealed class CartPoleEnv : IEnv, IUncheckedStep
     internal (double X, double XDot, double Theta, double ThetaDot) State => (_x, _xDot, _theta, _thetaDot);
 
     public EnvState SaveState() =>
-        new(EnvId, [_x, _xDot, _theta, _thetaDot, _elapsed, _stepsBeyondTerminated, _started ? 1 : 0], _rng.GetState());
+        new(EnvId, [_x, _xDot, _theta, _thetaDot, _elapsed, _stepsBeyondTerminated, _started ? 1 : 0], _rng.State);
 
     public void RestoreState(EnvState state)
     {

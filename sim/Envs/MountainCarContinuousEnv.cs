@@ -4,7 +4,7 @@ using TrpoEdge.Sim.Spaces;
 
 namespace TrpoEdge.Sim;
 
-/// <summary>Gymnasium MountainCarContinuous-v0 (0.29). After every step the state is stored as float32
+/// <summary>Gymnasium MountainCarContinuous-v0 (1.x). After every step the state is stored as float32
 /// (<c>np.array([x, v], dtype=np.float32)</c>), so each step starts from float32-rounded values; the reset
 /// state is float64. The reward uses the raw, unclipped action.</summary>
 public sealed class MountainCarContinuousEnv : IEnv, IUncheckedStep
@@ -17,7 +17,7 @@ public sealed class MountainCarContinuousEnv : IEnv, IUncheckedStep
     private static readonly BoxSpace ObsSpace = new([(float)MinPosition, -(float)MaxSpeed], [(float)MaxPosition, (float)MaxSpeed]);
     private static readonly BoxSpace ActSpace = new([(float)MinAction], [(float)MaxAction]);
 
-    private readonly SimRandom _rng = new(0);
+    private readonly Pcg64 _rng = new(0);
     private double _position, _velocity;
     private int _elapsed;
     private bool _started;
@@ -65,8 +65,7 @@ public sealed class MountainCarContinuousEnv : IEnv, IUncheckedStep
 
         bool terminated = position >= GoalPosition && velocity >= GoalVelocity;
         double reward = terminated ? 100.0 : 0.0;
-        double a = action; // math.pow(action[0], 2): the float32 action widened, squared exactly in float64
-        reward -= a * a * 0.1;
+        reward -= PyMath.SquareAsPow(action) * 0.1; // math.pow(action[0], 2) on the float32 action widened to float64
 
         float p32 = (float)position, v32 = (float)velocity;
         _position = p32;
@@ -84,7 +83,7 @@ public sealed class MountainCarContinuousEnv : IEnv, IUncheckedStep
 
     internal (double Position, double Velocity) State => (_position, _velocity);
 
-    public EnvState SaveState() => new(EnvId, [_position, _velocity, _elapsed, _started ? 1 : 0], _rng.GetState());
+    public EnvState SaveState() => new(EnvId, [_position, _velocity, _elapsed, _started ? 1 : 0], _rng.State);
 
     public void RestoreState(EnvState state)
     {

@@ -5,7 +5,7 @@ using TrpoEdge.Sim.Spaces;
 
 namespace TrpoEdge.Sim;
 
-/// <summary>Gymnasium Pendulum-v1 (0.29, NumPy 1.x promotion rules), step for step.
+/// <summary>Gymnasium Pendulum-v1 (1.x, NumPy 1.x promotion rules), step for step and seed for seed.
 /// State is float64 and never wrapped; the observation is float32 [cos θ, sin θ, θ̇].</summary>
 public sealed class PendulumEnv : IEnv
 {
@@ -17,7 +17,7 @@ public sealed class PendulumEnv : IEnv
     private static readonly BoxSpace ObsSpace = new([-1f, -1f, -8f], [1f, 1f, 8f]);
     private static readonly BoxSpace ActSpace = new([-MaxTorque], [MaxTorque]);
 
-    private readonly SimRandom _rng = new(0);
+    private readonly Pcg64 _rng = new(0);
     // The state lives in a slot of a struct-of-arrays store (see PendulumBatchState).
     private PendulumBatchState _s = new(1);
     private int _i;
@@ -74,15 +74,25 @@ public sealed class PendulumEnv : IEnv
     internal static double Dynamics(float action, double th, double thdot, double sinTh, out double newTh, out double newThdot)
     {
         float u = Math.Clamp(action, -MaxTorque, MaxTorque); // np.clip on a float32 array stays float32
-        float u2 = u * u;                                     // float32 u**2, as NumPy computes it
-        double an = PyMath.AngleNormalize(th);
-        double cost = an * an + 0.1 * (thdot * thdot) + 0.001 * u2;
-        // 3*g/(2*l) = 15.0 and 3.0/(m*l**2) = 3.0, folded exactly as Python evaluates them.
+        double cost = Cost(PyMath.AngleNormalize(th), thdot, u);
+        // 3*g/(2*l) = 15.0 and 3.0/(m*l**2) = 3.0, folded exactly as Python evaluates them; 3.0 * u is a
+        // float64 product under NumPy 1.x (Python float times np.float32 scalar).
         double w = thdot + (3 * G / (2 * L) * sinTh + 3.0 / (M * L * L) * u) * Dt;
         w = Math.Clamp(w, -MaxSpeed, MaxSpeed);
         newThdot = w;
         newTh = th + w * Dt;
         return -cost;
+    }
+
+    /// <summary>Gymnasium's <c>angle_normalize(th) ** 2 + 0.1 * thdot**2 + 0.001 * (u**2)</c> under NumPy 1.x.
+    /// <c>** 2</c> on a float64 scalar is libm <c>pow(x, 2.0)</c>, which differs from <c>x * x</c> in the last
+    /// bit for about one input in a thousand (<see cref="PyMath.SquareAsPow"/>). <c>u**2</c> on the float32 <c>u</c> is promoted to float64 (a
+    /// scalar–scalar operation under value-based casting) and is exact there: u has 24 significant bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Cost(double angleNormalized, double thdot, float u)
+    {
+        double ud = u;
+        return PyMath.SquareAsPow(angleNormalized) + 0.1 * PyMath.SquareAsPow(thdot) + 0.001 * (ud * ud);
     }
 
     private void WriteObservation(Span<float> observation)
@@ -104,7 +114,7 @@ public sealed class PendulumEnv : IEnv
     }
 
     public EnvState SaveState() =>
-        new(EnvId, [_s.Th[_i], _s.ThDot[_i], _s.Elapsed[_i], _s.Started[_i] ? 1 : 0], _rng.GetState());
+        new(EnvId, [_s.Th[_i], _s.ThDot[_i], _s.Elapsed[_i], _s.Started[_i] ? 1 : 0], _rng.State);
 
     public void RestoreState(EnvState state)
     {

@@ -10,7 +10,13 @@ public sealed class EpisodeRecorder
 {
     private readonly IEnv _env;
     private readonly List<List<Shape>> _frames = [];
+    private readonly List<string[]> _captions = [];
     private int _width, _height;
+
+    /// <summary>Video frames are the scene scaled by this (200 px scenes become 480 px) under a caption band.</summary>
+    private const float VideoScale = 2.4f;
+    private const int CaptionScale = 2, CaptionLines = 2, CaptionMargin = 8;
+    private static readonly int CaptionBand = 2 * CaptionMargin + CaptionLines * BitmapFont.GlyphHeight * CaptionScale + (CaptionLines - 1) * 6;
 
     public EpisodeRecorder(IEnv env)
     {
@@ -22,9 +28,19 @@ public sealed class EpisodeRecorder
 
     public int FrameCount => _frames.Count;
 
+    /// <summary>The recorded environment's id.</summary>
+    public string EnvId => _env.Id;
+
     /// <summary>Draws the environment's current state as the next frame.</summary>
-    public void Capture()
+    public void Capture() => Capture([]);
+
+    /// <summary>Draws the environment's current state as the next frame, with up to two caption lines (step, action,
+    /// return) that video frames show above the scene.</summary>
+    public void Capture(params string[] caption)
     {
+        ArgumentNullException.ThrowIfNull(caption);
+        if (caption.Length > CaptionLines)
+            throw new ArgumentException($"A frame has room for {CaptionLines} caption lines; got {caption.Length}.", nameof(caption));
         List<Shape> shapes = _env switch
         {
             PendulumEnv p => SceneBuilder.Pendulum(p.Theta, Palette.Red, out _width, out _height),
@@ -36,6 +52,55 @@ public sealed class EpisodeRecorder
             _ => throw new NotSupportedException(_env.Id),
         };
         _frames.Add(shapes);
+        _captions.Add(caption);
+    }
+
+    /// <summary>Width of a video frame in pixels (at least 480, even as H.264's 4:2:0 needs).</summary>
+    public int VideoWidth => Even((int)MathF.Round(_width * VideoScale));
+
+    /// <summary>Height of a video frame in pixels: the scaled scene under the caption band (at least 480, even).</summary>
+    public int VideoHeight => Even((int)MathF.Round(_height * VideoScale) + CaptionBand);
+
+    private static int Even(int n) => n + (n & 1);
+
+    /// <summary>Environment steps per second of real time, for the video's frame rate.</summary>
+    public double ControlPeriod => _env.ControlPeriod;
+
+    /// <summary>Frame <paramref name="index"/> as packed 8-bit RGB (rgb24), <see cref="VideoWidth"/> ×
+    /// <see cref="VideoHeight"/>, top row first: the scene scaled up, its caption above it.</summary>
+    public void RenderVideoFrame(int index, Span<byte> rgb24)
+    {
+        if ((uint)index >= (uint)_frames.Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The recording has {_frames.Count} frames.");
+        int w = VideoWidth, h = VideoHeight;
+        if (rgb24.Length != w * h * 3)
+            throw new ArgumentException($"An rgb24 frame of {w}×{h} needs {w * h * 3} bytes; got {rgb24.Length}.", nameof(rgb24));
+        var scaled = new List<Shape>(_frames[index].Count);
+        foreach (Shape s in _frames[index])
+        {
+            scaled.Add(s with
+            {
+                X0 = s.X0 * VideoScale, Y0 = s.Y0 * VideoScale + CaptionBand,
+                X1 = s.X1 * VideoScale, Y1 = s.Y1 * VideoScale + CaptionBand,
+                Size = s.Size * VideoScale,
+            });
+        }
+        byte[] pixels = Rasterizer.Draw(scaled, w, h);
+        string[] caption = _captions[index];
+        for (int line = 0; line < caption.Length; line++)
+        {
+            int y = CaptionMargin + line * (BitmapFont.GlyphHeight * CaptionScale + 6);
+            BitmapFont.Draw(caption[line], CaptionMargin, y, CaptionScale, Palette.Ink, pixels, w, h);
+        }
+        for (int y = CaptionBand - 2; y < CaptionBand; y++) // a rule between caption and scene
+            pixels.AsSpan(y * w, w).Fill(Palette.Grey);
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            int c = pixels[i] * 3;
+            rgb24[3 * i] = Palette.Rgb[c];
+            rgb24[3 * i + 1] = Palette.Rgb[c + 1];
+            rgb24[3 * i + 2] = Palette.Rgb[c + 2];
+        }
     }
 
     /// <summary>Writes the recording; the extension picks the format (.gif, .svg, .png).</summary>

@@ -19,7 +19,7 @@ public sealed class RandomizedRigEnv : IEnv
     private readonly RigRange[] _ranges;
     private readonly bool[] _integer;
     private readonly double[] _sampled;
-    private readonly SimRandom _paramRng = new(ParameterStream);
+    private readonly Pcg64 _paramRng = new(ParameterStream);
     private readonly RigEnv _inner;
 
     public RandomizedRigEnv(RigSpec spec)
@@ -68,11 +68,11 @@ public sealed class RandomizedRigEnv : IEnv
     }
 
     /// <summary>Values: the sampled parameters (in <c>randomization:</c> order), then the inner rig's values.
-    /// Generator: the parameter generator's 4 words, then the inner rig's 4.</summary>
+    /// Generator: the parameter generator's <see cref="Pcg64.StateLength"/> words, then the inner rig's.</summary>
     public EnvState SaveState()
     {
         EnvState inner = _inner.SaveState();
-        return new EnvState(StateId, [.. _sampled, .. inner.Values], [.. _paramRng.GetState(), .. inner.Generator]);
+        return new EnvState(StateId, [.. _sampled, .. inner.Values], [.. _paramRng.State, .. inner.Generator]);
     }
 
     public void RestoreState(EnvState state)
@@ -80,8 +80,8 @@ public sealed class RandomizedRigEnv : IEnv
         ArgumentNullException.ThrowIfNull(state);
         if (state.EnvId != StateId)
             throw new ArgumentException($"Cannot restore a '{state.EnvId}' state into {StateId}.", nameof(state));
-        if (state.Values.Count < _keys.Length + 4 || state.Generator.Count != 8)
-            throw new ArgumentException($"A {StateId} state has at least {_keys.Length + 4} values and 8 generator words; got {state.Values.Count} and {state.Generator.Count}.", nameof(state));
+        if (state.Values.Count < _keys.Length + 4 || state.Generator.Count != 2 * Pcg64.StateLength)
+            throw new ArgumentException($"A {StateId} state has at least {_keys.Length + 4} values and {2 * Pcg64.StateLength} generator words; got {state.Values.Count} and {state.Generator.Count}.", nameof(state));
         var sampled = state.Values.Take(_keys.Length).ToArray();
         var saved = (double[])_sampled.Clone();
         sampled.CopyTo(_sampled, 0);
@@ -93,7 +93,7 @@ public sealed class RandomizedRigEnv : IEnv
         _inner.Configure(spec);
         try
         {
-            _inner.RestoreState(new EnvState(_inner.Id, state.Values.Skip(_keys.Length).ToArray(), state.Generator.Skip(4).ToArray()));
+            _inner.RestoreState(new EnvState(_inner.Id, state.Values.Skip(_keys.Length).ToArray(), state.Generator.Skip(Pcg64.StateLength).ToArray()));
         }
         catch (ArgumentException)
         {
@@ -102,6 +102,6 @@ public sealed class RandomizedRigEnv : IEnv
             _inner.RestoreState(before);
             throw;
         }
-        _paramRng.SetState(state.Generator.Take(4).ToArray());
+        _paramRng.SetState(state.Generator.Take(Pcg64.StateLength).ToArray());
     }
 }

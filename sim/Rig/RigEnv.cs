@@ -20,7 +20,7 @@ public sealed class RigEnv : IEnv
 {
     private static readonly BoxSpace ActSpace = new([-1f], [1f]);
 
-    private readonly SimRandom _rng = new(0);
+    private readonly Pcg64 _rng = new(0);
     private RigSpec _spec = null!;
     private BoxSpace _obsSpace = null!;
     private string _id = "";
@@ -193,7 +193,7 @@ public sealed class RigEnv : IEnv
         var values = new double[4 + _delay.Length];
         values[0] = _th; values[1] = _thdot; values[2] = _elapsed; values[3] = _started ? 1 : 0;
         for (int i = 0; i < _delay.Length; i++) values[4 + i] = _delay[(_delayHead + i) % _delay.Length];
-        return new EnvState(_id, values, _rng.GetState());
+        return new EnvState(_id, values, _rng.State);
     }
 
     public void RestoreState(EnvState state)

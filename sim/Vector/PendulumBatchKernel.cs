@@ -9,7 +9,8 @@ namespace TrpoEdge.Sim.Vector;
 /// <para>Pass 1 is the arithmetic, four envs per 256-bit vector. Profiling showed the scalar version paid
 /// more for mispredicted branches (clipping, the angle_normalize cases) than for the arithmetic, since
 /// neighbouring envs take different branches; here they become selects. Every lane performs the same
-/// IEEE operations in the same order as the scalar code (no fused multiply-add), so the bits match.
+/// IEEE operations in the same order as the scalar code (no fused multiply-add), so the bits match; the cost's
+/// libm pow calls are made per lane.
 /// angle_normalize's fmod is replaced by the exact subtraction it equals when x + π lies within two periods
 /// of [0, 2π) (Sterbenz: y − 2π is exact for 2π ≤ y &lt; 4π); a vector with a lane outside that falls back
 /// to the scalar code.</para>
@@ -78,13 +79,13 @@ internal static class PendulumBatchKernel
 
         Vector128<float> act = Vector128.Load(actions + i);
         Vector128<float> u = Vector128.Min(Vector128.Max(act, Vector128.Create(-PendulumEnv.MaxTorque)), Vector128.Create(PendulumEnv.MaxTorque));
-        Vector128<float> u2 = u * u;
         (Vector128<double> uLo, Vector128<double> uHi) = Vector128.Widen(u);
-        (Vector128<double> u2Lo, Vector128<double> u2Hi) = Vector128.Widen(u2);
-        Vector256<double> ud = Vector256.Create(uLo, uHi), u2d = Vector256.Create(u2Lo, u2Hi);
+        Vector256<double> ud = Vector256.Create(uLo, uHi);
 
         Vector256<double> w = Vector256.LoadUnsafe(ref thdotArr[i]);
-        Vector256<double> cost = an * an + Vector256.Create(0.1) * (w * w) + Vector256.Create(0.001) * u2d;
+        // The cost's squares are libm pow calls (see PendulumEnv.Cost), which have no vector form: one scalar
+        // call per lane, the same function the scalar path calls.
+        for (int k = 0; k < 4; k++) rewards[i + k] = -PendulumEnv.Cost(an.GetElement(k), w.GetElement(k), u.GetElement(k));
         Vector256<double> sinTh = Vector256.LoadUnsafe(ref sinArr[i]);
         const double gravityTerm = 3 * PendulumEnv.G / (2 * PendulumEnv.L), torqueTerm = 3.0 / (PendulumEnv.M * PendulumEnv.L * PendulumEnv.L);
         Vector256<double> nw = w + (Vector256.Create(gravityTerm) * sinTh + Vector256.Create(torqueTerm) * ud) * Vector256.Create(PendulumEnv.Dt);
@@ -92,7 +93,6 @@ internal static class PendulumBatchKernel
         Vector256<double> nth = th + nw * Vector256.Create(PendulumEnv.Dt);
         nth.StoreUnsafe(ref thArr[i]);
         nw.StoreUnsafe(ref thdotArr[i]);
-        (-cost).Store(rewards + i);
         return true;
     }
 }

@@ -48,7 +48,10 @@ public sealed class WholeLoopTests : IDisposable
 
         Programs.Expect0("exporter", "--onnx", Path.Combine(retrained, "policy.onnx"), "--checkpoint", Path.Combine(retrained, "ckpt.safetensors"), "--verify", "--force");
         string summary = Path.Combine(_dir, "after.json");
-        Programs.Expect0("runtime", ["--model", Path.Combine(retrained, "policy.onnx"), "--rig", rig, .. perturb, "--episodes", "2", "--summary-json", summary]);
+        // A policy trained for 3,200 steps may spin the pendulum past the rig's velocity limit: the runtime then ends the
+        // episode, says why and exits 4 (SafetyStop), still writing its summary. Either outcome connects the files.
+        var (code, output) = Programs.Run("runtime", ["--model", Path.Combine(retrained, "policy.onnx"), "--rig", rig, .. perturb, "--episodes", "2", "--summary-json", summary]);
+        Assert.True(code == 0 || (code == 4 && output.Contains("limit", StringComparison.Ordinal)), $"runtime exited {code}:\n{output}");
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(summary));
         Assert.Equal(2, doc.RootElement.GetProperty("episodes").GetInt32());
         Assert.True(double.IsFinite(doc.RootElement.GetProperty("return_mean").GetDouble()));

@@ -1,5 +1,5 @@
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Exporter.Tests;
@@ -22,7 +22,7 @@ internal static class TestCheckpoints
 
     public static PolicyCheckpoint Make(int obsDim, int[] hidden, SpaceSpec actionSpace, string activation, ulong seed, int recorded)
     {
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         int head = actionSpace.Size;
         var obsLow = new float[obsDim];
         var obsHigh = new float[obsDim];
@@ -70,7 +70,7 @@ internal static class TestCheckpoints
 
     /// <summary>Weights roughly like an orthogonal init (scale 1/sqrt(in)) but with larger biases, so the
     /// tanh units are not all linear and the ReLU units are not all on.</summary>
-    public static DenseLayer[] Layers(Xoshiro256 rng, int inputs, int[] hidden, int outputs)
+    public static DenseLayer[] Layers(Pcg64 rng, int inputs, int[] hidden, int outputs)
     {
         int[] sizes = [inputs, .. hidden, outputs];
         var layers = new DenseLayer[sizes.Length - 1];

@@ -18,7 +18,7 @@ public sealed class CollectionTests(ITestOutputHelper output)
     {
         private readonly SimulatedPlant _plant;
         private readonly PolicySession _policy;
-        private readonly MosquittoClient _client;
+        private readonly MqttNetClient _client;
 
         public FieldRuntime(string url, string id, string dir, string model)
         {
@@ -34,7 +34,7 @@ public sealed class CollectionTests(ITestOutputHelper output)
                 Program = "test runtime", ModelSha256 = _policy.Model.ModelSha256, CheckpointSha256 = _policy.Model.CheckpointSha256,
                 PolicyVersion = 1, ControlPeriod = 0.05,
             });
-            _client = MosquittoClient.Connect(MqttUrl.Parse(url, id + "-trajectories"));
+            _client = MqttNetClient.Connect(MqttUrl.Parse(url, id + "-trajectories"));
             Publisher = new TrajectoryPublisher(_client, id, StorePath, Writer.RunId,
                 new TrajectoryPublisherOptions { PollInterval = TimeSpan.FromMilliseconds(50), RetryInterval = TimeSpan.FromMilliseconds(500), MaxStepsPerBatch = 300 });
         }
@@ -63,7 +63,7 @@ public sealed class CollectionTests(ITestOutputHelper output)
         string model = TestFiles.ExportPolicy(dir);
         string field = Path.Combine(dir, "field.db");
         using var broker = MosquittoBroker.Start();
-        using var collectorClient = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "collector"));
+        using var collectorClient = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "collector"));
         using var collector = new TrajectoryCollector(collectorClient, field);
         var log = new List<string>();
         collector.Log = log.Add;

@@ -66,6 +66,44 @@ public sealed class MosquittoBroker : IDisposable
         return broker;
     }
 
+    /// <summary>A broker run from the repository's shipped hardware/broker/mosquitto.conf and acl, exactly as written
+    /// except for the lines that must differ on a test machine: the listener (a free loopback port), password_file (made
+    /// here from <paramref name="users"/>) and acl_file (a copy of the shipped one).</summary>
+    public static MosquittoBroker StartShipped(IReadOnlyDictionary<string, string> users)
+    {
+        string shipped = Path.Combine(TestFiles.RepoRoot, "hardware", "broker");
+        string dir = Path.Combine(Path.GetTempPath(), "trpoedge-mqtt-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(dir);
+        int port = FreePort();
+        string pw = Path.Combine(dir, "passwd");
+        File.WriteAllText(pw, "");
+        foreach ((string user, string password) in users) Run("/usr/bin/mosquitto_passwd", "-b", pw, user, password);
+        string acl = Path.Combine(dir, "acl");
+        File.Copy(Path.Combine(shipped, "acl"), acl);
+        var lines = new List<string> { "log_dest stderr", "log_type error", "log_type warning" };
+        foreach (string line in File.ReadAllLines(Path.Combine(shipped, "mosquitto.conf")))
+        {
+            string t = line.Trim();
+            lines.Add(t.StartsWith("listener ", StringComparison.Ordinal) ? $"listener {port} 127.0.0.1"
+                : t.StartsWith("password_file ", StringComparison.Ordinal) ? $"password_file {pw}"
+                : t.StartsWith("acl_file ", StringComparison.Ordinal) ? $"acl_file {acl}"
+                : line);
+        }
+        string config = Path.Combine(dir, "mosquitto.conf");
+        File.WriteAllLines(config, lines);
+        var broker = new MosquittoBroker(dir, port, config);
+        broker.Launch();
+        return broker;
+    }
+
+    /// <summary>The shipped config's max_packet_size, read from the file so the test follows it.</summary>
+    public static int ShippedMaxPacketSize()
+    {
+        string line = File.ReadAllLines(Path.Combine(TestFiles.RepoRoot, "hardware", "broker", "mosquitto.conf"))
+            .Single(l => l.StartsWith("max_packet_size ", StringComparison.Ordinal));
+        return int.Parse(line["max_packet_size ".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Stop()
     {
         if (_process is null) return;

@@ -21,7 +21,7 @@ public sealed class MqttRuntimeTests
         using var broker = MosquittoBroker.Start();
         using var rig = new RigOverMqttTests.VirtualRig(broker.Url, "rig-07");
 
-        using var collectorClient = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "collector"));
+        using var collectorClient = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "collector"));
         using var collector = new TrajectoryCollector(collectorClient, Path.Combine(dir, "field.db"));
         using var stopCollecting = new CancellationTokenSource();
         Task collecting = Task.Run(() => collector.RunAsync(stopCollecting.Token));
@@ -34,7 +34,7 @@ public sealed class MqttRuntimeTests
         };
         // v2 is retained on the broker before the runtime starts with v1: the follower receives it while the first
         // episode is set up or runs, and the runtime switches at the next episode boundary it reaches.
-        using (var trainer = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "trainer")))
+        using (var trainer = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "trainer")))
         using (ECDsa signer = PolicySigning.LoadPrivateKey(key))
             PolicyPublisher.Publish(trainer, File.ReadAllBytes(v2), signer, "test", TimeSpan.FromSeconds(5));
         MqttRunResult result = await Task.Run(() => MqttRuntime.Run(options, l => { lock (lines) lines.Add(l); }));

@@ -90,11 +90,11 @@ public sealed class PolicyRolloutTests : IDisposable
     public void A_policy_published_through_the_broker_reaches_a_following_runtime_and_a_forged_one_does_not()
     {
         using var broker = MosquittoBroker.Start();
-        using var followerClient = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "runtime-policy"));
+        using var followerClient = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "runtime-policy"));
         using var follower = new PolicyFollower(followerClient, _trusted, Running());
-        using (var forgerClient = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "forger")))
+        using (var forgerClient = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "forger")))
             PolicyPublisher.Publish(forgerClient, Model(9), _forger, "mallory", TimeSpan.FromSeconds(5));
-        using (var trainer = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "trainer")))
+        using (var trainer = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "trainer")))
             PolicyPublisher.Publish(trainer, Model(2), _trusted, "trainer", TimeSpan.FromSeconds(5));
 
         PolicyUpdate? update = null;
@@ -119,11 +119,11 @@ public sealed class PolicyRolloutTests : IDisposable
             """;
         using var broker = MosquittoBroker.Start(users, acl);
         string Url(string user) => $"mqtt://{user}:{users[user]}@127.0.0.1:{broker.Port}";
-        using var followerClient = MosquittoClient.Connect(MqttUrl.Parse(Url("rig"), "rig-follower"));
+        using var followerClient = MqttNetClient.Connect(MqttUrl.Parse(Url("rig"), "rig-follower"));
         using var follower = new PolicyFollower(followerClient, _trusted, Running());
 
         // Even with the trusted key in hand, the rig's broker account may not publish policies.
-        using (var rig = MosquittoClient.Connect(MqttUrl.Parse(Url("rig"), "rig-publisher")))
+        using (var rig = MqttNetClient.Connect(MqttUrl.Parse(Url("rig"), "rig-publisher")))
         {
             var e = Assert.Throws<MqttException>(() => PolicyPublisher.Publish(rig, Model(5), _trusted, "rig", TimeSpan.FromSeconds(1)));
             Assert.Contains("ACL", e.Message);
@@ -132,7 +132,7 @@ public sealed class PolicyRolloutTests : IDisposable
         Assert.False(follower.TryTake(out _));
         Assert.Empty(follower.Refusals); // nothing reached it at all
 
-        using (var trainer = MosquittoClient.Connect(MqttUrl.Parse(Url("trainer"), "trainer")))
+        using (var trainer = MqttNetClient.Connect(MqttUrl.Parse(Url("trainer"), "trainer")))
             PolicyPublisher.Publish(trainer, Model(6), _trusted, "trainer", TimeSpan.FromSeconds(5));
         PolicyUpdate? update = null;
         var until = DateTime.UtcNow.AddSeconds(10);

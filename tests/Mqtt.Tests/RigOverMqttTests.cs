@@ -45,7 +45,7 @@ public sealed class RigOverMqttTests
         string model = TestFiles.ExportPolicy(dir);
         PolicyModelInfo info = ModelContract.Read(File.ReadAllBytes(model));
 
-        using var client = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "runtime-1-rig"));
+        using var client = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "runtime-1-rig"));
         using var plant = new MqttPlant(client, "rig-01", ModelContract.PlantOptions(info));
         using var policy = PolicySession.Open(model, new PlantDescription(plant.EnvId, plant.ObservationSpace, plant.ActionSpace, plant.ControlPeriod));
         RunSummary overMqtt = new ControlLoop(plant, policy, new ControlLoopOptions { Episodes = 3, Seed = 11 }).Run();
@@ -73,7 +73,7 @@ public sealed class RigOverMqttTests
     public void A_rig_id_nobody_serves_fails_after_three_hellos_naming_the_rig()
     {
         using var broker = MosquittoBroker.Start();
-        using var client = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "lonely"));
+        using var client = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "lonely"));
         var e = Assert.Throws<MqttException>(() => new MqttPlant(client, "rig-404", new MqttPlantOptions { HandshakeTimeout = TimeSpan.FromMilliseconds(100) }));
         Assert.Contains("rig-404", e.Message);
         Assert.Contains("3 HELLOs", e.Message);
@@ -84,8 +84,8 @@ public sealed class RigOverMqttTests
     {
         using var broker = MosquittoBroker.Start();
         using var rig = new VirtualRig(broker.Url, "rig-02");
-        using var client = MosquittoClient.Connect(MqttUrl.Parse(broker.Url, "picky"));
-        var e = Assert.Throws<MqttException>(() => new MqttPlant(client, "rig-02", new MqttPlantOptions { ExpectedControlPeriod = 0.01 }));
+        using var client = MqttNetClient.Connect(MqttUrl.Parse(broker.Url, "picky"));
+        var e = Assert.Throws<RigContractException>(() => new MqttPlant(client, "rig-02", new MqttPlantOptions { ExpectedControlPeriod = 0.01 }));
         Assert.Contains("control period", e.Message);
         Assert.Equal(0, rig.Emulator.Stats.ActionsApplied);
     }

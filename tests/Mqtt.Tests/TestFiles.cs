@@ -1,5 +1,5 @@
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Exporter;
 
@@ -43,7 +43,7 @@ internal static class TestFiles
     /// [-1, 1], 0.05 s period), saved and exported to ONNX in <paramref name="dir"/>.</summary>
     public static string ExportPolicy(string dir, string envId = "Rig:direct-drive", long version = 1, ulong seed = 1, string name = "policy", double controlPeriod = 0.05)
     {
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         List<DenseLayer> Layers(int outputs)
         {
             var layers = new List<DenseLayer>();

@@ -39,17 +39,17 @@ public sealed class TlsTests
         using var broker = MosquittoBroker.Start(tls: (cert, key));
         string url = $"mqtts://127.0.0.1:{broker.Port}";
 
-        using var client = MosquittoClient.Connect(MqttUrl.Parse(url, "tls-client", new MqttTlsOptions { CaFile = ca }));
+        using var client = MqttNetClient.Connect(MqttUrl.Parse(url, "tls-client", new MqttTlsOptions { CaFile = ca }));
         client.Subscribe("secure/x", MqttQos.AtLeastOnce);
         await Task.Delay(200);
         client.Publish("secure/x", "over TLS"u8, MqttQos.AtLeastOnce);
-        Assert.Equal("secure/x", (await MosquittoClientTests.Next(client)).Topic);
+        Assert.Equal("secure/x", (await MqttClientTests.Next(client)).Topic);
         // The same through the URL alone, as the command lines take it.
-        using (var viaUrl = MosquittoClient.Connect(MqttUrl.Parse($"{url}?ca={Uri.EscapeDataString(ca)}", "tls-url")))
+        using (var viaUrl = MqttNetClient.Connect(MqttUrl.Parse($"{url}?ca={Uri.EscapeDataString(ca)}", "tls-url")))
             Assert.True(viaUrl.IsConnected);
 
         Assert.Contains("CA certificate", Assert.Throws<ArgumentException>(() => MqttUrl.Parse(url)).Message);
         var plain = MqttUrl.Parse($"mqtt://127.0.0.1:{broker.Port}", "plain") with { ConnectTimeout = TimeSpan.FromSeconds(1) };
-        Assert.Throws<MqttException>(() => MosquittoClient.Connect(plain));
+        Assert.Throws<MqttException>(() => MqttNetClient.Connect(plain));
     }
 }

@@ -1,5 +1,5 @@
 using TrpoEdge.Core.Distributions;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Runtime.Policy;
 using TrpoEdge.Runtime.Tests.Models;
@@ -15,7 +15,7 @@ public sealed class ExplorationTests
     {
         var policy = new TestPolicy { LogStd = [0.3f] };
         using var session = PolicySession.Open(policy.Build(), Pendulum, new PolicySessionOptions { Mode = PolicyMode.Explore, Seed = 123 });
-        var rng = new Xoshiro256(123);
+        var rng = new Pcg64(123);
         var obs = new float[3];
         var action = new float[1];
         var expected = new float[1];
@@ -24,7 +24,7 @@ public sealed class ExplorationTests
             obs[0] = MathF.Cos(t * 0.1f); obs[1] = MathF.Sin(t * 0.1f); obs[2] = (t % 17) - 8;
             double logp = session.Act(obs, action);
             float[] mean = policy.Mean(obs);
-            DiagGaussian.Sample(mean, policy.S, rng, expected);
+            DiagGaussian.Sample(mean, policy.S, new[] { rng.NextGaussian() }, expected);
             Assert.Equal(expected[0], action[0], 5);
             Assert.Equal(DiagGaussian.LogProb(mean, policy.S, action), logp, 9);
         }
@@ -56,7 +56,7 @@ public sealed class ExplorationTests
         var policy = new TestPolicy { EnvId = "CartPole-v1", ObservationSpace = obsSpace, ActionSpace = SpaceSpec.Discrete(2) };
         var plant = new PlantDescription("CartPole-v1", obsSpace, SpaceSpec.Discrete(2), 0.05);
         using var session = PolicySession.Open(policy.Build(), plant, new PolicySessionOptions { Mode = PolicyMode.Explore, Seed = 9 });
-        var rng = new Xoshiro256(9);
+        var rng = new Pcg64(9);
         var action = new float[1];
         int ones = 0;
         for (int t = 0; t < 300; t++)
@@ -64,7 +64,7 @@ public sealed class ExplorationTests
             float[] obs = [t % 3 - 1, 0.5f, -0.25f * (t % 5), 0.1f];
             double logp = session.Act(obs, action);
             float[] logits = policy.Mean(obs);
-            int expected = Categorical.Sample(logits, rng);
+            int expected = Categorical.Sample(logits, rng.NextDouble());
             Assert.Equal(expected, (int)action[0]);
             Assert.Equal(Categorical.LogProb(logits, expected), logp, 9);
             ones += expected;

@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Runtime.Control;
 
 namespace TrpoEdge.Runtime.Tests;
@@ -8,7 +8,7 @@ public sealed class LatencyHistogramTests
     [Fact]
     public void Percentiles_are_within_one_sixty_fourth_above_the_exact_order_statistic()
     {
-        var rng = new Xoshiro256(17);
+        var rng = new Pcg64(17);
         var h = new LatencyHistogram();
         var values = new long[20_000];
         for (int i = 0; i < values.Length; i++)
@@ -32,7 +32,7 @@ public sealed class LatencyHistogramTests
     [Fact]
     public void Every_value_falls_in_the_bucket_whose_edges_surround_it()
     {
-        var rng = new Xoshiro256(5);
+        var rng = new Pcg64(5);
         for (int i = 0; i < 100_000; i++)
         {
             long v = (long)(rng.NextUInt64() >> (1 + (int)(rng.NextUInt64() % 63)));

@@ -19,5 +19,11 @@ internal static class CliErrors
             AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
             return BadInput;
         }
+        catch (Video.VideoException e)
+        {
+            // ffmpeg refused to encode (e.g. an unwritable path): its reason in one line, not a stack trace.
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+            return 1;
+        }
     }
 }

@@ -35,10 +35,10 @@ internal static class CollectCommand
         // A persistent session (clean_session = false): batches published while the collector reconnects are queued
         // for it by the broker; the runtimes' re-sends cover a broker that forgot the session.
         MqttClientOptions options = MqttUrl.Parse(url, clientId) with { CleanSession = false };
-        MosquittoClient client;
+        MqttNetClient client;
         try
         {
-            client = MosquittoClient.Connect(options);
+            client = MqttNetClient.Connect(options);
         }
         catch (MqttException e)
         {

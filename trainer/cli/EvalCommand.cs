@@ -4,6 +4,7 @@ using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Sim;
 using TrpoEdge.Sim.Rendering;
 using TrpoEdge.Trainer.Training;
+using TrpoEdge.Trainer.Video;
 
 namespace TrpoEdge.Trainer.Cli;
 
@@ -17,7 +18,7 @@ internal static class EvalCommand
         var episodes = new Option<int>("--episodes") { Description = "Episodes to play.", DefaultValueFactory = _ => 100 };
         var seed = new Option<ulong>("--seed") { Description = "Episode i starts from reset(seed + i).", DefaultValueFactory = _ => 0 };
         var env = new Option<string?>("--env") { Description = "Evaluate on another environment with the same spaces (e.g. a rig file) instead of the one trained on." };
-        var render = new Option<string?>("--render") { Description = "Write the first episode as an animation: .gif, .svg, or .png (last frame)." };
+        var render = new Option<string?>("--render") { Description = "Write the first episode as a video or animation: .mp4 (H.264 through ffmpeg, captioned with step, action and return), .gif, .svg, or .png (last frame)." };
         var command = new Command("eval", "Evaluate a checkpoint's deterministic policy.") { checkpoint, episodes, seed, env, render };
         command.SetAction((parse, _) => CliErrors.Guard(() => Task.FromResult(
             Run(parse.GetValue(checkpoint)!, parse.GetValue(episodes), parse.GetValue(seed), parse.GetValue(env), parse.GetValue(render)))));
@@ -36,15 +37,22 @@ internal static class EvalCommand
         if (!observation.Equals(checkpoint.ObservationSpace) || action.Kind != checkpoint.ActionSpace.Kind || action.Size != checkpoint.ActionSpace.Size)
             throw new ArgumentException($"{envId} has observations {observation} and actions {action}; the checkpoint was trained on {checkpoint.ObservationSpace} and {checkpoint.ActionSpace}.");
 
-        EpisodeRecorder? recorder = null;
-        var evaluator = new Evaluator(() => EnvRegistry.Make(envId), agent.Policy, agent.Normalizer);
-        double[] returns = evaluator.Run(episodes, seed, renderPath is null ? null : (episode, env) =>
+        bool mp4 = renderPath is not null && Path.GetExtension(renderPath).Equals(".mp4", StringComparison.OrdinalIgnoreCase);
+        string? ffmpeg = null;
+        if (mp4)
         {
-            if (episode != 0) return;
-            recorder ??= new EpisodeRecorder(env);
-            recorder.Capture();
-        });
-        if (renderPath is not null && recorder is not null) recorder.Save(renderPath);
+            // Checked before playing, so a missing ffmpeg costs one line, not the evaluation.
+            ffmpeg = Mp4Writer.FindFfmpeg();
+            if (ffmpeg is null) throw new ArgumentException($"--render {renderPath}: ffmpeg was not found on PATH; install it (Debian: apt-get install ffmpeg) or render .gif, .svg or .png.");
+        }
+        var recorders = new EpisodeRecorder?[renderPath is null ? 0 : 1];
+        var evaluator = new Evaluator(() => EnvRegistry.Make(envId), agent.Policy, agent.Normalizer);
+        double[] returns = evaluator.Run(episodes, seed, onFrame: recorders.Length == 0 ? null : f => EvaluationVideos.Capture(recorders, f));
+        if (renderPath is not null && recorders[0] is { } recording)
+        {
+            if (mp4) Mp4Writer.Write(recording, renderPath, EvaluationVideos.FramesPerSecond(recording), ffmpeg!);
+            else recording.Save(renderPath);
+        }
 
         var (mean, std) = Statistics.MeanStd(returns);
         var table = new Table().AddColumn("evaluation").AddColumn("value");

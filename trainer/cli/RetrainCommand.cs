@@ -3,6 +3,7 @@ using Spectre.Console;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
+using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Retraining;
 
 namespace TrpoEdge.Trainer.Cli;
@@ -10,21 +11,32 @@ namespace TrpoEdge.Trainer.Cli;
 /// <summary>`trainer retrain`: improves a checkpoint's policy from trajectories the runtime logged.</summary>
 internal static class RetrainCommand
 {
+    /// <summary>Exit code when no update was accepted (the policy is unchanged, no checkpoint written).</summary>
+    public const int NothingAccepted = 3;
+
     public static Command Create()
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "The checkpoint to improve: the one whose exported policy acted in the field, or a descendant of it (see --max-lag).", Required = true };
         var from = new Option<string[]>("--from") { Description = "Trajectory store written by `runtime --log` (repeatable).", Required = true, AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "Directory for the new checkpoint and policy.onnx. Default: <checkpoint dir>/retrained." };
         var updates = new Option<int>("--updates") { Description = "TRPO updates on the logged batch (each importance-weighted, within the trust region).", DefaultValueFactory = _ => new RetrainOptions().Updates };
-        var maxLag = new Option<int>("--max-lag") { Description = "Accept data logged by this checkpoint or up to N of its ancestors (0 = on-policy only).", DefaultValueFactory = _ => new RetrainOptions().MaxPolicyLag };
+        var maxLag = new Option<int>("--max-lag") { Description = "Accept episodes whose acting policy is this checkpoint or an ancestor at most N accepted updates older (0 = on-policy only).", DefaultValueFactory = _ => new RetrainOptions().MaxPolicyLag };
+        var behaviourKl = new Option<double>("--behaviour-kl") { Description = "Behaviour trust region: the largest mean KL(acting policy ‖ new policy) allowed for any acting policy of the data, over the whole retrain.", DefaultValueFactory = _ => new RetrainOptions().BehaviourKl };
+        var targetKl = new Option<double?>("--target-kl") { Description = "δ of each update's own trust region (KL to the previous iterate). Default: the checkpoint's target_kl." };
+        var traceClip = new Option<double>("--trace-clip") { Description = "c̄: truncation of the per-decision importance weights in the traces of advantages and value targets (Retrace / V-trace).", DefaultValueFactory = _ => new RetrainOptions().TraceClip };
+        var valueClip = new Option<double>("--value-clip") { Description = "ρ̄: truncation of the importance weight on each TD error of the value targets (V-trace); at least --trace-clip.", DefaultValueFactory = _ => new RetrainOptions().ValueClip };
         var simSteps = new Option<int>("--sim-steps") { Description = "Mix this many fresh simulated steps (on the checkpoint's environment) into every update.", DefaultValueFactory = _ => 0 };
         var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
-        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime).") { checkpoint, from, output, updates, maxLag, simSteps, warmup, seed, noExport };
+        var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime). " +
+            "Exit codes: 0 a new checkpoint was written; 2 bad input or refused data (the message names the store, run, episode and step); " +
+            "3 no update was accepted, so no checkpoint was written.")
+            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, simSteps, warmup, seed, noExport };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() => Task.FromResult(Run(
             parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
-            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
+            new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), BehaviourKl = parse.GetValue(behaviourKl), TargetKl = parse.GetValue(targetKl),
+                TraceClip = parse.GetValue(traceClip), ValueClip = parse.GetValue(valueClip), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
             !parse.GetValue(noExport), cancellation))));
         return command;
     }
@@ -35,11 +47,19 @@ internal static class RetrainCommand
         PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(checkpointPath);
         string sha = PolicyCheckpoint.Sha256Of(checkpointPath);
         string outDir = output ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(checkpointPath))!, "retrained");
-        var run = new RetrainRun(checkpoint, sha, options);
+        Directory.CreateDirectory(outDir);
+        using var metrics = new MetricsLogger(new TensorBoardWriter(outDir), new CsvMetricsWriter(Path.Combine(outDir, "metrics.csv")));
+        var run = new RetrainRun(checkpoint, sha, options, metrics);
         run.Updated += r => Console.WriteLine(
-            $"update {r.Update,3}: {(r.Policy.LineSearchSuccess ? "accepted" : "rejected")} kl {r.Policy.Kl:F4} surrogate {r.Policy.SurrogateBefore:F4}→{r.Policy.SurrogateAfter:F4} " +
+            $"update {r.Update,3}: {(r.Policy.LineSearchSuccess ? "accepted" : "rejected")} kl {r.Policy.Kl:F4} behaviour kl {r.BehaviourKl:F4} surrogate {r.Policy.SurrogateBefore:F4}→{r.Policy.SurrogateAfter:F4} " +
+            $"cg {r.Policy.CgIterations} it residual {r.Policy.CgResidual:G2} step {r.Policy.StepLength:G3} " +
             $"ratio mean {r.RatioMean:F3} max {r.RatioMax:F2} ess {r.EffectiveSampleFraction:P0} value loss {r.ValueLoss:F3} ({r.FieldSteps:N0} field + {r.SimSteps:N0} sim steps)");
         RetrainResult result = run.Run(stores, outDir, () => EnvRegistry.Make(checkpoint.EnvId), cancellation);
+        if (result.CheckpointPath is null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]no update was accepted[/] ({result.UpdatesTaken} tried{(result.StoppedBecause is { } stop ? "; stopped: " + stop : "")}); the policy is unchanged and no checkpoint was written.");
+            return NothingAccepted;
+        }
         string? onnx = null;
         if (export)
         {
@@ -50,7 +70,9 @@ internal static class RetrainCommand
         table.AddRow("field data", $"{result.FieldEpisodes} episodes, {result.FieldSteps:N0} steps from {stores.Length} store(s)");
         table.AddRow("updates", $"{result.UpdatesAccepted} accepted of {result.UpdatesTaken}" + (result.StoppedBecause is { } why ? Markup.Escape($" (stopped: {why})") : ""));
         table.AddRow("policy version", $"{result.ParentVersion} → {result.PolicyVersion}");
-        table.AddRow("checkpoint", Markup.Escape($"{result.CheckpointPath} (sha256 {result.CheckpointSha256[..12]}…, parent {sha[..12]}…)"));
+        table.AddRow("checkpoint", Markup.Escape($"{result.CheckpointPath} (sha256 {result.CheckpointSha256![..12]}…, parent {sha[..12]}…)"));
+        if (result.Reports.Count > 0)
+            table.AddRow("behaviour KL", $"{result.Reports[^1].BehaviourKl:G3} (bound {options.BehaviourKl:G3})");
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
         AnsiConsole.Write(table);
         return 0;

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using TrpoEdge.Trainer.Video;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
+using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Retraining;
 using TrpoEdge.Trainer.Training;
@@ -34,8 +36,10 @@ internal static class TrainCommand
         var penaltyEpochs = new Option<int?>("--penalty-epochs") { Description = "Penalty: passes over each batch." };
         var penaltyLr = new Option<double?>("--penalty-lr") { Description = "Penalty: the policy's Adam learning rate." };
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
+        var engine = new Option<string>("--engine") { Description = "What computes the networks and their derivatives: managed (default; the built-in engine, fastest at these sizes) or torchsharp (LibTorch 2.10 CPU autograd; build it first with `dotnet build trainer/torch -c Release`). Same TRPO, same checkpoint and ONNX either way.", DefaultValueFactory = _ => EngineCatalog.Managed };
+        var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N] with --engine torchsharp where LibTorch reports CUDA. This build's LibTorch is the CPU one, so cuda is refused with a message.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, set, threshold, noExport,
-            sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta };
+            sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta, engine, device };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
         {
             // The variant flags are config keys applied after --set, so flags and files go through one reader.
@@ -47,7 +51,8 @@ internal static class TrainCommand
             TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), overrides,
                 parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
             string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(EnvRegistry.Make(options.EnvId).Id)}-seed{options.Seed}");
-            return Run(options, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
+            IEngineProvider engines = EngineCatalog.Resolve(parse.GetValue(engine)!, parse.GetValue(device)!);
+            return Run(options, engines, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), cancellation);
         }));
         return command;
     }
@@ -86,7 +91,7 @@ internal static class TrainCommand
     internal static string SafeName(string envId) =>
         string.Concat(Path.GetFileNameWithoutExtension(envId).Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
 
-    private static async Task<int> Run(TrainingOptions options, string runDir, string? resumePath, double? threshold, bool export, CancellationToken cancellation)
+    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, string runDir, string? resumePath, double? threshold, bool export, CancellationToken cancellation)
     {
         IEnv probe = EnvRegistry.Make(options.EnvId);
         Agent agent;
@@ -95,19 +100,23 @@ internal static class TrainCommand
             PolicyCheckpoint checkpoint = PolicyCheckpoint.Load(resumePath);
             if (checkpoint.EnvId != probe.Id)
                 throw new ArgumentException($"--resume {resumePath} was trained on {checkpoint.EnvId}, not {probe.Id}; pass --env {checkpoint.EnvId}.");
-            agent = Agent.FromCheckpoint(checkpoint, options);
+            agent = Agent.FromCheckpoint(checkpoint, options, engines);
             agent.ParentSha256 = PolicyCheckpoint.Sha256Of(resumePath);
             agent.Extra[Lineage.Key] = Lineage.ForChildOf(checkpoint, agent.ParentSha256);
         }
         else
         {
-            agent = Agent.Create(options, probe.Id, SpaceConversion.ToSpec(probe.ObservationSpace), SpaceConversion.ToSpec(probe.ActionSpace), probe.ControlPeriod);
+            agent = Agent.Create(options, probe.Id, SpaceConversion.ToSpec(probe.ObservationSpace), SpaceConversion.ToSpec(probe.ActionSpace), probe.ControlPeriod, engines);
         }
 
         Directory.CreateDirectory(runDir);
         using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
-        var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold };
-        AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}) → {runDir}");
+        EvaluationVideos? videos = options.VideoEvery > 0
+            ? new EvaluationVideos(runDir, options.VideoEpisodes) { Warn = line => Console.Error.WriteLine(line) }
+            : null;
+        var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos };
+        AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}, {engines.Name} engine) → {runDir}");
+        if (videos?.MissingFfmpeg is { } missing) Console.Error.WriteLine(missing);
 
         TrainingResult result = await ConsoleProgress.Run(run, options, agent.TotalSteps, cancellation);
 
@@ -118,7 +127,7 @@ internal static class TrainCommand
             onnx = Path.Combine(runDir, "policy.onnx");
             PolicyExporter.Export(result.CheckpointPath, onnx);
         }
-        PrintSummary(result, threshold, runDir, onnx);
+        PrintSummary(result, threshold, runDir, onnx, videos);
         return result.Cancelled ? 130 : 0;
     }
 
@@ -133,7 +142,7 @@ internal static class TrainCommand
         if (series.Count > 0) LearningCurvePlot.WriteSvg(Path.Combine(runDir, "learning_curve.svg"), series, $"TRPO on {envId}", "return", threshold);
     }
 
-    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx)
+    private static void PrintSummary(TrainingResult r, double? threshold, string runDir, string? onnx, EvaluationVideos? videos)
     {
         var table = new Table().AddColumn("result").AddColumn("value");
         table.AddRow("status", r.Cancelled ? "[yellow]cancelled (checkpoint saved)[/]" : "[green]finished[/]");
@@ -145,6 +154,12 @@ internal static class TrainCommand
         table.AddRow("checkpoint", Markup.Escape($"{r.CheckpointPath} (sha256 {r.CheckpointSha256[..12]}…)"));
         if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
         table.AddRow("metrics", Markup.Escape($"{runDir}/metrics.csv, TensorBoard events, learning_curve.svg"));
+        if (videos is not null)
+        {
+            table.AddRow("videos", videos.Written.Count > 0
+                ? Markup.Escape($"{videos.Written.Count} MP4s ({string.Join(", ", videos.Written.Select(Path.GetFileName))})")
+                : "[yellow]none[/] (see the message above)");
+        }
         AnsiConsole.Write(table);
     }
 }

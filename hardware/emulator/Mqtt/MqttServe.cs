@@ -18,7 +18,7 @@ public static class MqttServe
         Console.WriteLine($"connect with: runtime --mqtt {url} --rig {h.RigId} ...   (Ctrl+C stops)");
         Console.Out.Flush();
         emulator.Run(link, cts.Token);
-        Console.WriteLine($"stopped: {emulator.Stats}; mqtt: {link.Received} messages in, {link.Published} out, {link.Undecodable} undecodable");
+        Console.WriteLine($"stopped: {emulator.Stats}; mqtt: {link.Received} messages in, {link.Published} out, {link.Undecodable} undecodable, {link.Refused} refused (replayed or of another session), {link.Connects} connect(s)");
         return 0;
     }
 }

@@ -13,7 +13,11 @@ namespace TrpoEdge.Runtime.Control;
 /// exception.
 /// <para>Logging: each step goes to the trajectory writer with the observation the policy saw, the policy's
 /// own action — before the safety layer clamps it, because the behaviour log-probability is that action's
-/// (the trainer recomputes π(a|s) for the same a) — the reward, the log-probability and the policy version.</para></summary>
+/// (the trainer recomputes π(a|s) for the same a) — the reward, the log-probability and the policy version.</para>
+/// <para>Only the truth is logged: a rig that reports which command it applied (<see cref="IRigFeedback"/>) and did
+/// not apply a step's own one — lost, late, or displaced by a command this host never sent — ends the episode's log
+/// before that step, closed as incomplete; the loop drives the episode to its end and reports the count. A plant that
+/// cannot go on (<see cref="PlantInterruptedException"/>) ends the episode the same way, and the run continues.</para></summary>
 public sealed class ControlLoop
 {
     private readonly IPlant _plant;
@@ -37,6 +41,10 @@ public sealed class ControlLoop
     /// <summary>Called from the loop's thread a few times per second with a snapshot (keep it cheap).</summary>
     public Action<LoopProgress>? Progress { get; set; }
 
+    /// <summary>Called once from the loop's thread, before the first step, with the scheduling in force (so a
+    /// refused --realtime is reported when the run starts, not when it ends).</summary>
+    public Action<LoopScheduling>? SchedulingReady { get; set; }
+
     public SafetyLayer Safety => _safety;
 
     /// <summary>The pacing period in seconds, or null when the loop runs free (simulated plant, no rate).</summary>
@@ -53,11 +61,20 @@ public sealed class ControlLoop
         var episodes = new List<EpisodeResult>(_options.Episodes);
         long misses = 0, totalSteps = 0;
         long policyVersion = _policy.Model.PolicyVersion;
+        // Recorded with every episode: the trainer learns from each episode against the policy that really acted.
+        var actingPolicy = new ActingPolicy(policyVersion, _policy.Model.CheckpointSha256, _policy.Model.ModelSha256);
         bool cancelled = false;
+        var feedback = _plant as IRigFeedback;
 
         double? period = PeriodSeconds;
         long periodTicks = period is double p ? Math.Max(1, (long)Math.Round(p * Stopwatch.Frequency)) : 0;
         long spinTicks = (long)(periodTicks * _options.SpinFraction);
+        using LoopThread thread = LoopThread.Enter(_options);
+        using var waiter = new PeriodWaiter(thread.Scheduling.Pacing, spinTicks);
+        // Warm-up is done (the model is loaded and has run once, every buffer above exists): lock memory now,
+        // before the first deadline, so page faults cannot stall a step.
+        thread.LockMemory();
+        SchedulingReady?.Invoke(thread.Scheduling);
         double nsPerTick = 1e9 / Stopwatch.Frequency;
         long progressTicks = (long)(_options.ProgressInterval * Stopwatch.Frequency);
         long startTicks = Stopwatch.GetTimestamp();
@@ -76,7 +93,9 @@ public sealed class ControlLoop
                 ulong seed = _options.Seed + (ulong)ep;
                 _plant.Reset(seed, obs);
                 _safety.BeginEpisode(obs);
-                _log?.BeginEpisode();
+                _log?.BeginEpisode(actingPolicy);
+                bool logging = _log is not null;
+                int notApplied = 0, firstNotApplied = -1;
                 double ret = 0;
                 int steps = 0;
                 EpisodeEnd end;
@@ -87,7 +106,7 @@ public sealed class ControlLoop
                 {
                     if (periodTicks > 0)
                     {
-                        PreciseSleep.Until(deadline, spinTicks, cancel);
+                        waiter.Until(deadline, cancel);
                         long started = Stopwatch.GetTimestamp();
                         jitter.Record((long)((started - deadline) * nsPerTick));
                     }
@@ -101,13 +120,40 @@ public sealed class ControlLoop
                         _plant.Stop();
                         end = EpisodeEnd.Fault;
                         detail = $"the policy produced an unusable action ({Describe(action)}) at step {steps}; the zero action was sent and the episode ended";
-                        _log?.EndEpisode(false, true, obs);
+                        if (logging) _log!.EndEpisode(false, true, obs);
                         break;
                     }
 
-                    TrpoEdge.Sim.StepResult r = _plant.Step(safe, next);
-                    _log?.Append(new StepRecord(obs, action, r.Reward, logProb, policyVersion,
-                        startUnixNs + (long)((t0 - startTicks) * nsPerTick)));
+                    TrpoEdge.Sim.StepResult r;
+                    try
+                    {
+                        r = _plant.Step(safe, next);
+                    }
+                    catch (PlantInterruptedException e)
+                    {
+                        _plant.Stop();
+                        end = EpisodeEnd.Interrupted;
+                        detail = $"interrupted at step {steps}: {e.Message}";
+                        if (logging) _log!.AbandonEpisode();
+                        logging = false;
+                        break;
+                    }
+                    if (feedback is not null)
+                    {
+                        if (feedback.LastStateLate) misses++;
+                        if (!feedback.LastActionApplied && notApplied++ == 0)
+                        {
+                            // From here on the log would claim commands the motor never saw: close it, keep steering.
+                            firstNotApplied = steps;
+                            if (logging) _log!.AbandonEpisode();
+                            logging = false;
+                        }
+                    }
+                    if (logging)
+                    {
+                        _log!.Append(new StepRecord(obs, action, r.Reward, logProb, policyVersion,
+                            startUnixNs + (long)((t0 - startTicks) * nsPerTick)));
+                    }
                     ret += r.Reward;
                     steps++;
                     totalSteps++;
@@ -116,7 +162,7 @@ public sealed class ControlLoop
                     if (r.Terminated)
                     {
                         end = EpisodeEnd.Terminated;
-                        _log?.EndEpisode(true, false, obs);
+                        if (logging) _log!.EndEpisode(true, false, obs);
                         break;
                     }
                     string? limit = _safety.CheckLimits(obs);
@@ -125,13 +171,13 @@ public sealed class ControlLoop
                         _plant.Stop();
                         end = EpisodeEnd.SafetyLimit;
                         detail = limit + $" at step {steps}";
-                        _log?.EndEpisode(false, true, obs);
+                        if (logging) _log!.EndEpisode(false, true, obs);
                         break;
                     }
                     if (r.Truncated || (_options.MaxStepsPerEpisode is int cap && steps >= cap))
                     {
                         end = r.Truncated ? EpisodeEnd.TimeLimit : EpisodeEnd.StepLimit;
-                        _log?.EndEpisode(false, true, obs);
+                        if (logging) _log!.EndEpisode(false, true, obs);
                         break;
                     }
                     if (cancel.IsCancellationRequested)
@@ -140,7 +186,7 @@ public sealed class ControlLoop
                         cancelled = true;
                         end = EpisodeEnd.Cancelled;
                         detail = $"stopped by the user at step {steps}";
-                        _log?.EndEpisode(false, true, obs);
+                        if (logging) _log!.EndEpisode(false, true, obs);
                         break;
                     }
 
@@ -162,7 +208,13 @@ public sealed class ControlLoop
                     }
                 }
                 _plant.Stop();
-                episodes.Add(new EpisodeResult(ep, seed, ret, steps, end, detail));
+                if (notApplied > 0)
+                {
+                    string lost = $"the rig did not apply {notApplied} of the {steps} commands sent (first at step {firstNotApplied}); " +
+                        $"the log keeps the {firstNotApplied} steps before it, marked incomplete";
+                    detail = detail is null ? lost : detail + "; " + lost;
+                }
+                episodes.Add(new EpisodeResult(ep, seed, ret, steps, end, detail, notApplied));
                 if (cancelled) break;
             }
         }
@@ -173,7 +225,12 @@ public sealed class ControlLoop
             _plant.Stop();
         }
         return new RunSummary(episodes, latency, jitter, misses, _safety.Faults, _safety.Clamps, cancelled,
-            Stopwatch.GetElapsedTime(startTicks), period);
+            Stopwatch.GetElapsedTime(startTicks), period)
+        {
+            Scheduling = thread.Scheduling,
+            Clock = period is not null ? LoopClock.Host : _plant is SimulatedPlant ? LoopClock.FreeRunning : LoopClock.Plant,
+            PlantControlPeriod = _plant.ControlPeriod,
+        };
     }
 
     private static string Describe(ReadOnlySpan<float> action)

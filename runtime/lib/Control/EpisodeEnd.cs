@@ -15,4 +15,7 @@ public enum EpisodeEnd
     Fault,
     /// <summary>Stopped by the user (Ctrl-C, SIGTERM) or the caller's token.</summary>
     Cancelled,
+    /// <summary>The plant could not carry the episode on (the link to the rig broke, or its session was taken): zero
+    /// action sent, the episode closed as incomplete in the log, the run goes on with the next.</summary>
+    Interrupted,
 }

@@ -33,6 +33,13 @@ public sealed class RunSummary
     /// <summary>The paced period, or null when the loop ran as fast as it could.</summary>
     public double? PeriodSeconds { get; }
 
+    /// <summary>The scheduling the loop's thread ran under (real-time or not, and why not).</summary>
+    public LoopScheduling? Scheduling { get; init; }
+    /// <summary>What set the loop's pace.</summary>
+    public LoopClock Clock { get; init; }
+    /// <summary>The plant's own control period, seconds (for a plant-paced loop, its pace).</summary>
+    public double PlantControlPeriod { get; init; }
+
     public long TotalSteps => Episodes.Sum(e => (long)e.Steps);
 
     public double ReturnMean => Episodes.Count == 0 ? double.NaN : Episodes.Average(e => e.Return);

@@ -18,13 +18,22 @@ public static class RunSummaryJson
             Returns: s.Episodes.Select(e => Finite(e.Return)).ToArray(),
             LatencyP50Us: Finite(s.Latency.Percentile(0.5) / 1000.0),
             LatencyP99Us: Finite(s.Latency.Percentile(0.99) / 1000.0),
+            JitterP50Us: s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.5) / 1000.0),
             JitterP99Us: s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.99) / 1000.0),
+            JitterP999Us: s.Jitter.Count == 0 ? null : Finite(s.Jitter.Percentile(0.999) / 1000.0),
+            JitterMaxUs: s.Jitter.Count == 0 ? null : s.Jitter.Max / 1000.0,
             DeadlineMisses: s.DeadlineMisses,
             Faults: s.Faults,
             Clamps: s.Clamps,
             Cancelled: s.Cancelled,
             ElapsedSeconds: s.Elapsed.TotalSeconds,
             PeriodSeconds: s.PeriodSeconds,
+            PacedBy: s.Clock switch { LoopClock.Host => "host", LoopClock.Plant => "plant", _ => "free" },
+            PlantPeriodSeconds: s.PlantControlPeriod,
+            Scheduling: s.Scheduling is not { } sch ? null : new SchedulingDocument(
+                sch.Policy, sch.Priority, sch.Cpu, sch.MemoryLocked,
+                sch.Pacing switch { LoopPacing.AbsoluteSleep => "clock_nanosleep_abstime", LoopPacing.TimerFd => "timerfd", _ => "relative_sleep" },
+                sch.SpinFraction, sch.RealtimeRequested, sch.Refusal),
             FirstActionUtc: firstActionUtc?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);

@@ -2,9 +2,9 @@ using System.Threading.Channels;
 
 namespace TrpoEdge.Runtime.Mqtt;
 
-/// <summary>The MQTT seam (DESIGN.md "Dependencies and why"): libmosquitto behind it today
-/// (<see cref="MosquittoClient"/>), MQTTnet if a registry ever serves it. Subscriptions survive reconnects:
-/// the client subscribes again after every CONNACK.</summary>
+/// <summary>The MQTT seam: <see cref="MqttNetClient"/> (MQTTnet, managed) behind it, so tests and tools can put another
+/// client in front of the same plants and publishers. Subscriptions survive reconnects: the client subscribes again
+/// after every CONNACK.</summary>
 public interface IMqttClient : IDisposable
 {
     string ClientId { get; }
@@ -15,14 +15,14 @@ public interface IMqttClient : IDisposable
     long Connects { get; }
 
     /// <summary>Queues a message. Returns its message id (QoS 1: <see cref="Delivered"/> fires with it on PUBACK).
-    /// Throws <see cref="MqttException"/> when the library refuses (too large, not connected with QoS 0, ...).</summary>
+    /// Throws <see cref="MqttException"/> when the message cannot be sent (not connected, the connection broke).</summary>
     int Publish(string topic, ReadOnlySpan<byte> payload, MqttQos qos, bool retain = false);
 
     /// <summary>Subscribes now (if connected) and again after every reconnect.</summary>
     void Subscribe(string filter, MqttQos qos);
 
-    /// <summary>Raised on the network thread when a QoS 1 message was acknowledged by the broker (or a QoS 0 one sent).</summary>
+    /// <summary>Raised when a QoS 1 message was acknowledged by the broker (or a QoS 0 one written), possibly on another thread.</summary>
     event Action<int>? Delivered;
-    /// <summary>Raised on the network thread on connect (true) and disconnect (false).</summary>
+    /// <summary>Raised on connect (true) and disconnect (false), on the client's own threads.</summary>
     event Action<bool>? ConnectionChanged;
 }

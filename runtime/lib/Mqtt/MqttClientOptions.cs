@@ -1,6 +1,6 @@
 namespace TrpoEdge.Runtime.Mqtt;
 
-/// <summary>How <see cref="MosquittoClient"/> connects. Build one from a URL with <see cref="MqttUrl.Parse"/>.</summary>
+/// <summary>How an <see cref="IMqttClient"/> connects. Build one from a URL with <see cref="MqttUrl.Parse"/>.</summary>
 public sealed record MqttClientOptions
 {
     public string Host { get; init; } = "127.0.0.1";
@@ -13,11 +13,12 @@ public sealed record MqttClientOptions
     public bool CleanSession { get; init; } = true;
     public MqttTlsOptions? Tls { get; init; }
     public MqttWill? Will { get; init; }
-    /// <summary>Reconnect backoff in whole seconds (libmosquitto's unit): the first delay, growing exponentially
-    /// up to the maximum (mosquitto_reconnect_delay_set).</summary>
-    public int ReconnectDelaySeconds { get; init; } = 1;
-    public int ReconnectDelayMaxSeconds { get; init; } = 8;
-    /// <summary>How long <see cref="MosquittoClient.Connect"/> waits for the broker's first CONNACK.</summary>
+    /// <summary>Reconnect backoff: the first pause after a lost connection, doubling after every failed attempt up to
+    /// <see cref="ReconnectDelayMax"/>, so a broker restart is noticed within a fraction of a second and a long outage
+    /// costs the broker one attempt per maximum delay.</summary>
+    public TimeSpan ReconnectDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan ReconnectDelayMax { get; init; } = TimeSpan.FromSeconds(4);
+    /// <summary>How long connecting waits for the broker's CONNACK.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public void Validate()
@@ -27,10 +28,10 @@ public sealed record MqttClientOptions
         if (string.IsNullOrEmpty(ClientId) || ClientId.Length > 128)
             throw new ArgumentException($"The client id \"{ClientId}\" must be 1..128 characters.");
         if (KeepAliveSeconds is < 5 or > 65535)
-            throw new ArgumentOutOfRangeException(nameof(KeepAliveSeconds), KeepAliveSeconds, "Keepalive must be 5..65535 s (libmosquitto refuses less than 5).");
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveSeconds), KeepAliveSeconds, "Keepalive must be 5..65535 s (shorter only adds traffic; the control lanes detect silence themselves).");
         if (Password is not null && Username is null) throw new ArgumentException("A password needs a username.");
-        if (ReconnectDelaySeconds < 1 || ReconnectDelayMaxSeconds < ReconnectDelaySeconds)
-            throw new ArgumentOutOfRangeException(nameof(ReconnectDelaySeconds), ReconnectDelaySeconds, $"Need 1 <= ReconnectDelaySeconds <= ReconnectDelayMaxSeconds ({ReconnectDelayMaxSeconds}).");
+        if (ReconnectDelay <= TimeSpan.Zero || ReconnectDelayMax < ReconnectDelay)
+            throw new ArgumentOutOfRangeException(nameof(ReconnectDelay), ReconnectDelay, $"Need 0 < ReconnectDelay <= ReconnectDelayMax ({ReconnectDelayMax}).");
         if (ConnectTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "ConnectTimeout must be positive.");
         Tls?.Validate();
         if (Will is { } w) MqttTopics.CheckPublishTopic(w.Topic);

@@ -13,9 +13,12 @@ public readonly record struct MqttLinkStats(
     long ForeignMessages,
     long RoundTrips,
     double RoundTripP50Ns,
-    double RoundTripP99Ns)
+    double RoundTripP99Ns,
+    long ActionsNotApplied = 0,
+    long LateStates = 0,
+    long Takeovers = 0)
 {
     public override string ToString() =>
         $"{StatesReceived} states ({MissedStates} missed, {SkippedStates} skipped as late, {StaleStates} stale, {ForeignMessages} of other sessions), " +
-        $"{Faults} faults, {WatchdogStates} with the watchdog tripped; round trip p50 {RoundTripP50Ns / 1e6:F3} ms, p99 {RoundTripP99Ns / 1e6:F3} ms over {RoundTrips}";
+        $"{Faults} faults, {WatchdogStates} with the watchdog tripped, {ActionsNotApplied} actions not applied, {LateStates} late states, {Takeovers} session takeovers; round trip p50 {RoundTripP50Ns / 1e6:F3} ms, p99 {RoundTripP99Ns / 1e6:F3} ms over {RoundTrips}";
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Google.Protobuf;
 using TrpoEdge.Core.Mqtt;
 using TrpoEdge.Core.Spaces;
@@ -12,27 +11,32 @@ namespace TrpoEdge.Runtime.Mqtt;
 
 /// <summary>A rig reached through an MQTT broker (hardware/PROTOCOL.md, "Over MQTT"): the serial protocol's
 /// session — HELLO/HANDSHAKE, STATE, ACTION, STOP, FAULT with sequence numbers — as protobuf messages on
-/// trpoedge/rig/ID/action (host → rig) and trpoedge/rig/ID/state (rig → host). Construction says HELLO, checks the
-/// HANDSHAKE against the expected contract and STOPs the rig; each <see cref="Reset"/> starts a new session (a fresh
-/// session number, echoed by the rig, so nothing from an earlier session is mistaken for this one's); each
-/// <see cref="Step"/> publishes one ACTION, clipped to the rig's limits, and returns the next STATE. The rig's clock
-/// paces the loop, as for the serial plant. The plant owns its own connection (its own client id) so bulk traffic
-/// on other connections never queues in front of a command.</summary>
-public sealed class MqttPlant : IPlant
+/// trpoedge/rig/ID/action (host → rig) and trpoedge/rig/ID/state (rig → host). The session rules are
+/// <see cref="RigSession"/>'s, shared with the serial plant; this class moves the messages. Construction says HELLO,
+/// checks the HANDSHAKE against the expected contract and STOPs the rig; each <see cref="Reset"/> starts a new session
+/// (a fresh session number that every downlink carries and every uplink echoes, so nothing from an earlier session —
+/// queued, or replayed by someone else — is taken for this one's); each <see cref="Step"/> publishes one ACTION and
+/// returns the next STATE, whose ack seq says whether the rig applied it (<see cref="IRigFeedback"/>).
+/// <para>A broker is shared ground: the episode ends as interrupted (<see cref="PlantInterruptedException"/>), never
+/// the run, when the connection drops, when no STATE comes for the link timeout, or when the rig answers another
+/// HELLO (someone took its session). <see cref="Reset"/> then waits for the client to reconnect (bounded by
+/// <see cref="MqttPlantOptions.ReconnectTimeout"/>) and says HELLO again. The plant owns its own connection (its own
+/// client id) so bulk traffic on other connections never queues in front of a command.</para></summary>
+public sealed class MqttPlant : IPlant, IRigFeedback
 {
     private readonly IMqttClient _client;
     private readonly MqttPlantOptions _options;
     private readonly string _actionTopic, _stateTopic;
     private readonly float[] _command;
-    private readonly LatencyHistogram _roundTrip = new();
+    private readonly RigSession _session;
     private readonly long _stateTimeoutTicks;
     private readonly Random _sessions = new();
-    private uint _session, _nextSeq, _lastStateSeq, _lastUplinkSeq, _pendingActionSeq;
-    private long _pendingActionTicks;
-    private bool _pendingAction, _running, _disposed;
-    private int _steps;
+    private readonly uint[] _ownSessions = new uint[8]; // this host's recent sessions: their late answers are not a takeover
+    private int _ownCount;
+    private uint _sessionId, _nextSeq, _lastStateSeq, _lastUplinkSeq;
+    private bool _running, _disposed;
     private uint _episodeCounter;
-    private long _received, _missed, _stale, _skipped, _faults, _watchdogStates, _foreign;
+    private long _missed, _stale, _foreign, _takeovers, _faultsBeforeSession;
 
     public MqttPlant(IMqttClient client, string rigId, MqttPlantOptions? options = null)
     {
@@ -44,57 +48,56 @@ public sealed class MqttPlant : IPlant
         _actionTopic = MqttTopics.RigAction(rigId);
         _stateTopic = MqttTopics.RigState(rigId);
         _client.Subscribe(_stateTopic, MqttQos.AtMostOnce);
-        Thread.Sleep(50); // let the SUBACK land before the first HELLO: an answer before it would be lost
 
-        Handshake = Hello(0);
+        RigHandshake first = Hello(0, TimeSpan.Zero);
         Send(new RigDownlink { Stop = new RigStop { Reason = (uint)StopReason.EpisodeEnd } });
-        CheckContract(Handshake);
-        int act = (int)Handshake.ActDim;
-        _command = new float[act];
-        EnvId = _options.EnvId ?? "Rig:" + Handshake.RigId;
-        ObservationSpace = _options.ExpectedObservationSpace
-            ?? SpaceSpec.Box(Enumerable.Repeat(float.NegativeInfinity, (int)Handshake.ObsDim).ToArray(),
-                             Enumerable.Repeat(float.PositiveInfinity, (int)Handshake.ObsDim).ToArray());
-        ActionSpace = _options.ExpectedActionSpace ?? SpaceSpec.Box(Handshake.ActionLow.ToArray(), Handshake.ActionHigh.ToArray());
-        ControlPeriod = Handshake.ControlPeriodUs * 1e-6;
-        bool angle = float.IsFinite(Handshake.AngleLimit), velocity = float.IsFinite(Handshake.VelocityLimit);
-        Limits = angle || velocity ? new RigLimits(angle ? Handshake.AngleLimit : null, velocity ? Handshake.VelocityLimit : null, false) : null;
-        Description = $"mqtt rig '{Handshake.RigId}' via {client.ClientId}";
-        TimeSpan timeout = _options.StateTimeout
-            ?? TimeSpan.FromSeconds(Math.Max(3 * ControlPeriod, Handshake.WatchdogMs / 1000.0) + 0.25);
+        Handshake = first;
+        HandshakeMessage wire = ToWire(first);
+        RigSession.CheckContract(wire, _options.ExpectedObservationSpace, _options.ExpectedActionSpace, _options.ExpectedControlPeriod,
+            $"rig '{first.RigId}' (over MQTT)");
+        _session = new RigSession(wire, _options.EnvId, _options.ExpectedObservationSpace, _options.ExpectedActionSpace, _options.MaxEpisodeSteps);
+        _command = new float[wire.ActionDim];
+        Description = $"mqtt rig '{first.RigId}' via {client.ClientId}";
+        TimeSpan timeout = _options.StateTimeout ?? _session.LinkTimeout;
         _stateTimeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
     }
 
     public string RigId { get; }
     /// <summary>The rig's answer to the first HELLO.</summary>
     public RigHandshake Handshake { get; }
-    public string EnvId { get; }
-    public SpaceSpec ObservationSpace { get; }
-    public SpaceSpec ActionSpace { get; }
-    public double ControlPeriod { get; }
-    public RigLimits? Limits { get; }
+    public string EnvId => _session.EnvId;
+    public SpaceSpec ObservationSpace => _session.ObservationSpace;
+    public SpaceSpec ActionSpace => _session.ActionSpace;
+    public double ControlPeriod => _session.ControlPeriod;
+    public RigLimits? Limits => _session.Limits;
     public bool IsSimulated => true;
     public string Description { get; }
     public RigFault? LastFault { get; private set; }
+    public bool LastActionApplied => _session.LastActionApplied;
+    public bool LastStateLate => _session.LastStateLate;
 
     /// <summary>State→action→state round trips through the broker, in nanoseconds: from publishing ACTION n to
     /// reading the first STATE that acknowledges it.</summary>
-    public LatencyHistogram RoundTrip => _roundTrip;
+    public LatencyHistogram RoundTrip => _session.RoundTrip;
 
-    public MqttLinkStats LinkStats => new(_received, _missed, _stale, _skipped, _faults, _watchdogStates, _foreign,
-        _roundTrip.Count, _roundTrip.Count == 0 ? double.NaN : _roundTrip.Percentile(0.5),
-        _roundTrip.Count == 0 ? double.NaN : _roundTrip.Percentile(0.99));
+    public MqttLinkStats LinkStats => new(_session.StatesReceived, _missed, _stale, _session.SkippedStates, _session.Faults + _faultsBeforeSession,
+        _session.WatchdogStates, _foreign, _session.RoundTrip.Count,
+        _session.RoundTrip.Count == 0 ? double.NaN : _session.RoundTrip.Percentile(0.5),
+        _session.RoundTrip.Count == 0 ? double.NaN : _session.RoundTrip.Percentile(0.99),
+        _session.ActionsNotApplied, _session.LateStates, _takeovers);
 
     public void Reset(ulong? seed, Span<float> observation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        WaitForConnection();
         uint s = seed is ulong v ? (uint)(v ^ (v >> 32)) : ++_episodeCounter;
-        RigHandshake h = Hello(s);
+        // After a broker restart the rig's gateway reconnects on its own schedule: keep saying HELLO for as long as a
+        // reconnect may take, not just three times.
+        RigHandshake h = Hello(s, _options.ReconnectTimeout);
         if (!h.Equals(Handshake))
-            throw new MqttException($"The rig '{RigId}' changed between sessions: it first said {Handshake}, now {h}. Restart the runtime.");
+            throw new RigContractException($"The rig '{RigId}' changed between sessions: it first said {Handshake}, now {h}. Restart the runtime.");
         _running = true;
-        _steps = 0;
-        _pendingAction = false;
+        _session.BeginEpisode();
         RigState first = NextState();
         CopyObservation(first, observation);
     }
@@ -103,28 +106,22 @@ public sealed class MqttPlant : IPlant
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_running) throw new InvalidOperationException("Step before Reset: call Reset to say HELLO and start the rig's session.");
-        if (action.Length != _command.Length)
-            throw new ArgumentException($"The rig takes {_command.Length} command values; got {action.Length}.", nameof(action));
+        _session.Clip(action, _command);
         var msg = new RigAction { StateSeq = _lastStateSeq };
-        for (int i = 0; i < _command.Length; i++)
+        msg.Command.Add(_command);
+        _session.ActionSent(_nextSeq);
+        try
         {
-            float a = action[i];
-            if (!float.IsFinite(a)) throw new ArgumentException($"Command {i} is {a}; refusing to send a non-finite command.", nameof(action));
-            msg.Command.Add(Math.Clamp(a, Handshake.ActionLow[i], Handshake.ActionHigh[i]));
+            Send(new RigDownlink { Action = msg });
         }
-        _pendingActionSeq = _nextSeq;
-        _pendingActionTicks = Stopwatch.GetTimestamp();
-        _pendingAction = true;
-        Send(new RigDownlink { Action = msg });
-
+        catch (MqttException e)
+        {
+            _running = false;
+            throw new PlantInterruptedException($"the connection to the broker dropped ({e.Message}); the rig's watchdog zeroes its motor", e);
+        }
         RigState state = NextState();
         CopyObservation(state, observation);
-        _steps++;
-        var flags = (StateFlags)state.Flags;
-        bool terminated = (flags & StateFlags.Limit) != 0;
-        bool truncated = !terminated && ((flags & (StateFlags.Truncated | StateFlags.EStop)) != 0
-            || _options.MaxEpisodeSteps is int cap && _steps >= cap);
-        return new StepResult(state.Reward, terminated, truncated);
+        return _session.Finish(state.Reward, (StateFlags)state.Flags, state.AckSeq);
     }
 
     public void Stop()
@@ -155,18 +152,46 @@ public sealed class MqttPlant : IPlant
         _disposed = true;
     }
 
-    private RigHandshake Hello(uint seed)
+    /// <summary>After a broker restart the client reconnects on its own, with bounded backoff; a new episode waits
+    /// for that, up to <see cref="MqttPlantOptions.ReconnectTimeout"/>.</summary>
+    private void WaitForConnection()
+    {
+        if (_client.IsConnected) return;
+        var waited = Stopwatch.StartNew();
+        while (!_client.IsConnected)
+        {
+            if (waited.Elapsed > _options.ReconnectTimeout)
+                throw new MqttException($"The connection to the broker did not come back within {_options.ReconnectTimeout.TotalSeconds:G3} s; " +
+                    $"rig '{RigId}' cannot be reached. Check the broker.");
+            Thread.Sleep(20);
+        }
+    }
+
+    /// <summary>HELLO until a HANDSHAKE answers: three times, and beyond that until <paramref name="keepTrying"/> has
+    /// passed.</summary>
+    private RigHandshake Hello(uint seed, TimeSpan keepTrying)
     {
         while (_client.Messages.TryRead(out _)) { } // anything queued belongs to an earlier session
-        for (int attempt = 1; attempt <= 3; attempt++)
+        var started = Stopwatch.StartNew();
+        int attempts = 0;
+        for (int attempt = 1; attempt <= 3 || started.Elapsed < keepTrying; attempt++)
         {
+            attempts = attempt;
             uint session;
-            do session = (uint)_sessions.Next(1, int.MaxValue); while (session == _session);
-            _session = session;
+            do session = (uint)_sessions.Next(1, int.MaxValue); while (session == _sessionId);
+            _sessionId = session;
+            _ownSessions[_ownCount++ % _ownSessions.Length] = session;
             _nextSeq = 0;
-            Send(new RigDownlink { Hello = new RigHello { ProtocolVersion = WireProtocol.Version, Seed = seed, Session = session } });
             long deadline = Stopwatch.GetTimestamp() + (long)(_options.HandshakeTimeout.TotalSeconds * Stopwatch.Frequency);
-            while (TryNext(deadline, out RigUplink? up))
+            try
+            {
+                Send(new RigDownlink { Hello = new RigHello { ProtocolVersion = WireProtocol.Version, Seed = seed, Session = session } });
+            }
+            catch (MqttException)
+            {
+                // not connected: wait out this attempt as if the HELLO were lost (QoS 0), then try again
+            }
+            while (TryNext(deadline, out RigUplink? up, out _))
             {
                 if (up!.BodyCase == RigUplink.BodyOneofCase.Handshake)
                 {
@@ -178,17 +203,34 @@ public sealed class MqttPlant : IPlant
         }
         string fault = LastFault is { } f ? $" Its last FAULT: {(FaultCode)f.Code}: {f.Detail}." : "";
         throw new MqttException(
-            $"No HANDSHAKE from rig '{RigId}' on {_stateTopic} after 3 HELLOs ({_options.HandshakeTimeout.TotalMilliseconds:F0} ms each).{fault} " +
+            $"No HANDSHAKE from rig '{RigId}' on {_stateTopic} after {attempts} HELLOs ({_options.HandshakeTimeout.TotalMilliseconds:F0} ms each).{fault} " +
             $"Check that the rig (or `rig-emulator --mqtt URL --id {RigId}`) is connected to the same broker, and the rig id.");
     }
 
-    /// <summary>Waits for a STATE of this session newer than the last, then takes any newer ones already queued.</summary>
+    /// <summary>Waits for a STATE of this session newer than the last, then takes any newer ones already queued.
+    /// Throws <see cref="PlantInterruptedException"/> when none comes within the link timeout, or the rig answered
+    /// another host's HELLO.</summary>
     private RigState NextState()
     {
         long deadline = Stopwatch.GetTimestamp() + _stateTimeoutTicks;
         RigState? newest = null;
-        while (TryNext(newest is null ? deadline : 0, out RigUplink? up))
+        while (true)
         {
+            if (!TryNext(newest is null ? deadline : 0, out RigUplink? up, out uint takenBy))
+            {
+                if (newest is not null) return newest;
+                _running = false;
+                if (takenBy != 0)
+                {
+                    _takeovers++;
+                    throw new PlantInterruptedException($"rig '{RigId}' answered a HELLO of another session ({takenBy}): someone else took the rig; " +
+                        "lock its action topic down with the broker's ACL (hardware/broker)");
+                }
+                throw new PlantInterruptedException(
+                    $"no STATE from rig '{RigId}' for {_stateTimeoutTicks * 1000 / Stopwatch.Frequency} ms (control period {ControlPeriod * 1000:F0} ms; " +
+                    $"broker {(_client.IsConnected ? "connected" : "disconnected")})" +
+                    $"{(LastFault is { } f ? $", last FAULT {(FaultCode)f.Code}: {f.Detail}" : "")}; the rig's watchdog zeroes its motor");
+            }
             // One sequence per sender over all its messages (a FAULT takes a number too): gaps are lost messages.
             uint ahead = up!.Seq - _lastUplinkSeq;
             if (ahead == 0 || ahead >= 0x8000_0000u) { _stale++; continue; }
@@ -197,31 +239,23 @@ public sealed class MqttPlant : IPlant
             switch (up.BodyCase)
             {
                 case RigUplink.BodyOneofCase.State:
-                    if (newest is not null) _skipped++;
+                    _session.OnState(up.State.AckSeq, (StateFlags)up.State.Flags, replacesAnother: newest is not null);
                     newest = up.State;
                     _lastStateSeq = up.Seq;
-                    _received++;
-                    if (((StateFlags)newest.Flags & StateFlags.Watchdog) != 0) _watchdogStates++;
-                    if (_pendingAction && (ushort)((ushort)newest.AckSeq - (ushort)_pendingActionSeq) < 0x8000)
-                    {
-                        _roundTrip.Record((long)((Stopwatch.GetTimestamp() - _pendingActionTicks) * (1e9 / Stopwatch.Frequency)));
-                        _pendingAction = false;
-                    }
                     break;
                 case RigUplink.BodyOneofCase.Fault:
                     OnFault(up.Fault);
                     break;
             }
         }
-        return newest ?? throw new MqttException(
-            $"No STATE from rig '{RigId}' for {_stateTimeoutTicks * 1000 / Stopwatch.Frequency} ms (control period {ControlPeriod * 1000:F0} ms): " +
-            $"the broker or the rig is gone{(LastFault is { } f ? $" (last FAULT {(FaultCode)f.Code}: {f.Detail})" : "")}. The rig's watchdog zeroes its motor.");
     }
 
     /// <summary>The next uplink message of this session, waiting until <paramref name="deadline"/> (a Stopwatch
-    /// timestamp; 0: only what is already queued).</summary>
-    private bool TryNext(long deadline, out RigUplink? up)
+    /// timestamp; 0: only what is already queued). <paramref name="takenBy"/>: the session of a HANDSHAKE this host did
+    /// not ask for, seen while waiting — the rig now serves someone else, so waiting longer is pointless.</summary>
+    private bool TryNext(long deadline, out RigUplink? up, out uint takenBy)
     {
+        takenBy = 0;
         while (true)
         {
             while (_client.Messages.TryRead(out MqttMessage? m))
@@ -237,7 +271,17 @@ public sealed class MqttPlant : IPlant
                     _foreign++;
                     continue;
                 }
-                if (parsed.Session != _session) { _foreign++; continue; }
+                if (parsed.Session != _sessionId)
+                {
+                    _foreign++;
+                    if (_running && parsed.BodyCase == RigUplink.BodyOneofCase.Handshake && parsed.Session != 0 && !IsOwn(parsed.Session))
+                    {
+                        takenBy = parsed.Session;
+                        up = null;
+                        return false;
+                    }
+                    continue;
+                }
                 up = parsed;
                 return true;
             }
@@ -255,6 +299,12 @@ public sealed class MqttPlant : IPlant
         }
     }
 
+    private bool IsOwn(uint session)
+    {
+        foreach (uint s in _ownSessions) if (s == session) return true;
+        return false;
+    }
+
     private void CopyObservation(RigState state, Span<float> observation)
     {
         if (state.Observation.Count != observation.Length)
@@ -264,35 +314,31 @@ public sealed class MqttPlant : IPlant
 
     private void OnFault(RigFault fault)
     {
-        _faults++;
+        if (_session is null) _faultsBeforeSession++;
+        else _session.OnFault();
         LastFault = fault;
     }
 
     private void Send(RigDownlink message)
     {
         message.Seq = _nextSeq++;
+        message.Session = _sessionId; // the rig refuses a downlink of any other session: a replay from an earlier one
         _client.Publish(_actionTopic, message.ToByteArray(), MqttQos.AtMostOnce);
     }
 
-    private void CheckContract(RigHandshake h)
+    /// <summary>The protobuf HANDSHAKE as the wire codec's message, so both plants share one set of session rules.</summary>
+    private HandshakeMessage ToWire(RigHandshake h)
     {
-        string where = $"rig '{h.RigId}' (over MQTT)";
-        if (h.ProtocolVersion != WireProtocol.Version)
-            throw new MqttException($"The {where} speaks protocol version {h.ProtocolVersion}; this runtime speaks {WireProtocol.Version}. Update the rig or the runtime.");
         if (h.ActionLow.Count != h.ActDim || h.ActionHigh.Count != h.ActDim)
-            throw new MqttException($"The {where} states act_dim {h.ActDim} but {h.ActionLow.Count}/{h.ActionHigh.Count} action limits; its handshake is malformed.");
-        if (_options.ExpectedObservationSpace is { } obs && obs.FlatSize != h.ObsDim)
-            throw new MqttException($"The policy expects {obs.FlatSize} observation values; the {where} sends {h.ObsDim}. Use a policy trained for this rig.");
-        if (_options.ExpectedActionSpace is { } act)
+            throw new RigContractException($"The rig '{h.RigId}' (over MQTT) states act_dim {h.ActDim} but {h.ActionLow.Count}/{h.ActionHigh.Count} action limits; its handshake is malformed.");
+        try
         {
-            if (act.Kind != SpaceKind.Box || act.Size != h.ActDim)
-                throw new MqttException($"The policy acts with {act.FlatSize} {act.Kind} value(s); the {where} takes {h.ActDim} continuous command(s). Use a policy trained for this rig.");
-            for (int i = 0; i < h.ActDim; i++)
-                if (act.Low[i] < h.ActionLow[i] - 1e-6f || act.High[i] > h.ActionHigh[i] + 1e-6f)
-                    throw new MqttException($"Action {i}: the policy's bounds [{act.Low[i]}, {act.High[i]}] exceed the {where}'s limits [{h.ActionLow[i]}, {h.ActionHigh[i]}].");
+            return new HandshakeMessage(h.RigId, (int)h.ObsDim, [.. h.ActionLow], [.. h.ActionHigh], h.ControlPeriodUs, (ushort)Math.Min(h.WatchdogMs, ushort.MaxValue),
+                h.AngleLimit, h.VelocityLimit, (byte)Math.Min(h.ProtocolVersion, byte.MaxValue));
         }
-        double period = h.ControlPeriodUs * 1e-6;
-        if (_options.ExpectedControlPeriod is double p && Math.Abs(period - p) > 0.01 * p)
-            throw new MqttException($"The policy was trained at a {(p * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms control period; the {where} runs at {(period * 1000).ToString("G4", CultureInfo.InvariantCulture)} ms. Reconfigure the rig or retrain.");
+        catch (ArgumentException e)
+        {
+            throw new RigContractException($"The rig '{h.RigId}' (over MQTT) sent a HANDSHAKE the protocol does not allow: {e.Message}");
+        }
     }
 }

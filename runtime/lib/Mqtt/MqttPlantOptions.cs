@@ -16,9 +16,11 @@ public sealed record MqttPlantOptions
     public int? MaxEpisodeSteps { get; init; }
     /// <summary>How long to wait for a HANDSHAKE after each HELLO; HELLO is sent up to three times (QoS 0 lane).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(1);
-    /// <summary>Silence longer than this mid-episode ends the run with an error; default: the larger of three control
-    /// periods and the rig's watchdog, plus 250 ms for the broker.</summary>
+    /// <summary>Silence longer than this mid-episode interrupts the episode (the run goes on with the next); default:
+    /// the larger of three control periods and the rig's watchdog, plus 250 ms for the broker.</summary>
     public TimeSpan? StateTimeout { get; init; }
+    /// <summary>How long a new episode waits for a dropped broker connection to come back before the run fails.</summary>
+    public TimeSpan ReconnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public void Validate()
     {
@@ -28,6 +30,8 @@ public sealed record MqttPlantOptions
             throw new ArgumentOutOfRangeException(nameof(ExpectedControlPeriod), p, "The control period must be positive.");
         if (HandshakeTimeout <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(HandshakeTimeout), HandshakeTimeout, "The handshake timeout must be positive.");
+        if (ReconnectTimeout < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(ReconnectTimeout), ReconnectTimeout, "The reconnect timeout must not be negative.");
         if (StateTimeout is { } t && t <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(StateTimeout), t, "The state timeout must be positive.");
     }

@@ -13,7 +13,8 @@ namespace TrpoEdge.Runtime.Mqtt;
 /// front of a command.</summary>
 public static class MqttRuntime
 {
-    public static MqttRunResult Run(MqttRuntimeOptions o, Action<string> log, CancellationToken cancel = default)
+    /// <param name="progress">Called from the control loop's thread a few times per second (live status lines, tests).</param>
+    public static MqttRunResult Run(MqttRuntimeOptions o, Action<string> log, CancellationToken cancel = default, Action<LoopProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(o);
         ArgumentNullException.ThrowIfNull(log);
@@ -28,7 +29,9 @@ public static class MqttRuntime
         IPolicySession? policy = null;
         try
         {
-            var rigClient = MosquittoClient.Connect(o.Broker with { ClientId = id + "-rig", Will = RuntimeStatusPublisher.WillFor(id) });
+            // The rig's connection reconnects by itself (bounded backoff); the plant interrupts the episode a drop hits and
+            // waits for the connection at the next one, so a broker restart costs one episode, not the run.
+            var rigClient = MqttNetClient.Connect(o.Broker with { ClientId = id + "-rig", Will = RuntimeStatusPublisher.WillFor(id) });
             disposables.Push(rigClient);
             var status = new RuntimeStatusPublisher(rigClient, id);
             status.Publish(new RuntimeStatus { State = RuntimeStatus.Types.State.Online, RigId = o.RigId, EnvId = info.EnvId, PolicyVersion = info.PolicyVersion, ModelSha256 = info.ModelSha256 });
@@ -53,7 +56,7 @@ public static class MqttRuntime
             TrajectoryPublisher? publisher = null;
             if (o.PublishTrajectories)
             {
-                var trajClient = MosquittoClient.Connect(o.Broker with { ClientId = id + "-trajectories" });
+                var trajClient = MqttNetClient.Connect(o.Broker with { ClientId = id + "-trajectories" });
                 disposables.Push(trajClient);
                 publisher = new TrajectoryPublisher(trajClient, id, o.LogPath!, writer!.RunId);
                 disposables.Push(publisher);
@@ -61,7 +64,7 @@ public static class MqttRuntime
             PolicyFollower? follower = null;
             if (trusted is not null)
             {
-                var policyClient = MosquittoClient.Connect(o.Broker with { ClientId = id + "-policy" });
+                var policyClient = MqttNetClient.Connect(o.Broker with { ClientId = id + "-policy" });
                 disposables.Push(policyClient);
                 follower = new PolicyFollower(policyClient, trusted, info) { Log = log };
                 disposables.Push(follower);
@@ -97,12 +100,15 @@ public static class MqttRuntime
                         State = RuntimeStatus.Types.State.Running, RigId = o.RigId, EnvId = info.EnvId, PolicyVersion = policy.Model.PolicyVersion,
                         ModelSha256 = policy.Model.ModelSha256, Episodes = (ulong)ep, Steps = (ulong)steps,
                     });
-                    RunSummary s = new ControlLoop(plant, policy, new ControlLoopOptions { Episodes = 1, Seed = o.Seed + (ulong)ep }, writer).Run(cancel);
+                    var loop = new ControlLoop(plant, policy, new ControlLoopOptions { Episodes = 1, Seed = o.Seed + (ulong)ep, ProgressInterval = 0.01 }, writer);
+                    if (progress is not null) loop.Progress = p => progress(p with { Episode = ep, Episodes = o.Episodes });
+                    RunSummary s = loop.Run(cancel);
                     summaries.Add(s);
                     foreach (EpisodeResult e in s.Episodes)
                     {
                         episodes.Add(e with { Index = ep });
                         steps += e.Steps;
+                        if (e.End == EpisodeEnd.Interrupted) log($"episode {ep + 1} interrupted ({e.Detail}); closed as incomplete, going on");
                     }
                     if (s.Cancelled) { cancelled = true; break; }
                 }

@@ -163,7 +163,8 @@ public sealed class TrajectoryPublisher : IDisposable
         {
             if (e.IndexInRun != _episodesDone)
                 throw new InvalidDataException($"Run {_runId} in {_storePath} skips from episode {_episodesDone} to {e.IndexInRun}; the store is damaged.");
-            if (e.Status != EpisodeStatus.Complete && !final) break; // the loop is still writing it
+            // Still being written unless complete, or abandoned (an end time but status incomplete: see AbandonEpisode).
+            if (e.Status != EpisodeStatus.Complete && e.EndedAt is null && !final) break;
             int obs = e.ObservationSize, act = e.ActionSize;
             int t = 0;
             do
@@ -179,6 +180,9 @@ public sealed class TrajectoryPublisher : IDisposable
                     Truncated = e.Truncated,
                     StartedAt = e.StartedAt.ToString("O", CultureInfo.InvariantCulture),
                     EndedAt = e.EndedAt?.ToString("O", CultureInfo.InvariantCulture) ?? "",
+                    ActingPolicy = e.Policy is { } p
+                        ? new EpisodeActingPolicy { PolicyVersion = p.Version, CheckpointSha256 = p.CheckpointSha256 ?? "", ModelSha256 = p.ModelSha256 ?? "" }
+                        : null,
                 };
                 chunk.Observations.AddRange(e.Observations.AsSpan(t * obs, take * obs).ToArray());
                 chunk.Actions.AddRange(e.Actions.AsSpan(t * act, take * act).ToArray());

@@ -15,8 +15,10 @@ namespace TrpoEdge.Runtime.Plants;
 /// rig — and returns the next STATE. The rig's clock paces the loop: Step blocks until the rig's next
 /// STATE, so <see cref="IsSimulated"/> is true in the sense IPlant defines it ("the loop may run as fast
 /// as it can"); a host-side sleep would only add latency. When several STATEs are queued the newest is
-/// used and the others counted as skipped. Steady-state steps allocate nothing.</summary>
-public sealed class SerialPlant : IPlant
+/// used and the others counted as skipped. The session rules themselves — contract check, clipping, what a STATE
+/// acknowledges, the step result — are <see cref="RigSession"/>'s, shared with the MQTT plant. Steady-state steps
+/// allocate nothing.</summary>
+public sealed class SerialPlant : IPlant, IRigFeedback
 {
     private readonly ISerialPort _port;
     private readonly SerialPlantOptions _options;
@@ -26,15 +28,13 @@ public sealed class SerialPlant : IPlant
     private readonly byte[] _readBuffer = new byte[1024];
     private readonly float[] _stateBuffer = new float[WireProtocol.MaxObservationDim];
     private readonly float[] _command;
-    private readonly LatencyHistogram _roundTrip = new();
+    private readonly RigSession _session;
     private readonly long _stateTimeoutTicks;
     private int _readStart, _readEnd;
-    private ushort _lastStateSeq, _pendingActionSeq;
-    private long _pendingActionTicks;
-    private bool _pendingAction, _running, _disposed;
-    private int _steps;
+    private ushort _lastStateSeq;
+    private bool _running, _disposed;
     private uint _episodeCounter;
-    private long _received, _skipped, _faults, _watchdogStates;
+    private long _faultsBeforeSession;
 
     public SerialPlant(ISerialPort port, SerialPlantOptions? options = null)
     {
@@ -43,23 +43,14 @@ public sealed class SerialPlant : IPlant
         _options.Validate();
         _port = port;
         _port.Write([WireProtocol.Delimiter]); // ends whatever half frame the rig may be holding
-        Handshake = Hello(0);
+        HandshakeMessage handshake = Hello(0);
         Send(new StopMessage(StopReason.EpisodeEnd));
-        CheckContract(Handshake);
-
-        _command = new float[Handshake.ActionDim];
-        EnvId = _options.EnvId ?? "Rig:" + Handshake.RigId;
-        ObservationSpace = _options.ExpectedObservationSpace
-            ?? SpaceSpec.Box(Enumerable.Repeat(float.NegativeInfinity, Handshake.ObservationDim).ToArray(),
-                             Enumerable.Repeat(float.PositiveInfinity, Handshake.ObservationDim).ToArray());
-        ActionSpace = _options.ExpectedActionSpace ?? SpaceSpec.Box(Handshake.ActionLow, Handshake.ActionHigh);
-        ControlPeriod = Handshake.ControlPeriod;
-        bool angle = float.IsFinite(Handshake.AngleLimit), velocity = float.IsFinite(Handshake.VelocityLimit);
-        Limits = angle || velocity ? new RigLimits(angle ? Handshake.AngleLimit : null, velocity ? Handshake.VelocityLimit : null, false) : null;
-        Description = $"serial {port.PortName} @ {port.BaudRate.ToString(CultureInfo.InvariantCulture)} baud, rig '{Handshake.RigId}'";
-        // Silence for three periods or the rig's watchdog period, whichever is longer, means the link is down.
-        double timeout = Math.Max(3 * ControlPeriod, Handshake.WatchdogMs / 1000.0) + 0.25;
-        _stateTimeoutTicks = (long)(timeout * Stopwatch.Frequency);
+        RigSession.CheckContract(handshake, _options.ExpectedObservationSpace, _options.ExpectedActionSpace, _options.ExpectedControlPeriod,
+            $"rig '{handshake.RigId}' on {_port.PortName}");
+        _session = new RigSession(handshake, _options.EnvId, _options.ExpectedObservationSpace, _options.ExpectedActionSpace, _options.MaxEpisodeSteps);
+        _command = new float[handshake.ActionDim];
+        Description = $"serial {port.PortName} @ {port.BaudRate.ToString(CultureInfo.InvariantCulture)} baud, rig '{handshake.RigId}'";
+        _stateTimeoutTicks = (long)(_session.LinkTimeout.TotalSeconds * Stopwatch.Frequency);
     }
 
     /// <summary>Opens <paramref name="portName"/> at <paramref name="baudRate"/> and connects.</summary>
@@ -78,20 +69,23 @@ public sealed class SerialPlant : IPlant
     }
 
     /// <summary>The rig's answer to the first HELLO.</summary>
-    public HandshakeMessage Handshake { get; }
-    public string EnvId { get; }
-    public SpaceSpec ObservationSpace { get; }
-    public SpaceSpec ActionSpace { get; }
-    public double ControlPeriod { get; }
-    public RigLimits? Limits { get; }
+    public HandshakeMessage Handshake => _session.Handshake;
+    public string EnvId => _session.EnvId;
+    public SpaceSpec ObservationSpace => _session.ObservationSpace;
+    public SpaceSpec ActionSpace => _session.ActionSpace;
+    public double ControlPeriod => _session.ControlPeriod;
+    public RigLimits? Limits => _session.Limits;
     public bool IsSimulated => true;
+    public bool LastActionApplied => _session.LastActionApplied;
+    public bool LastStateLate => _session.LastStateLate;
     public string Description { get; }
     /// <summary>The last FAULT the rig sent, if any.</summary>
     public FaultMessage? LastFault { get; private set; }
 
-    public SerialLinkStats LinkStats => new(_received, _states.Lost, _states.Stale, _skipped, _faults, _watchdogStates,
-        _roundTrip.Count, _roundTrip.Count == 0 ? double.NaN : _roundTrip.Percentile(0.5),
-        _roundTrip.Count == 0 ? double.NaN : _roundTrip.Percentile(0.99), _decoder.Stats);
+    public SerialLinkStats LinkStats => new(_session.StatesReceived, _states.Lost, _states.Stale, _session.SkippedStates,
+        _session.Faults + _faultsBeforeSession, _session.WatchdogStates,
+        _session.RoundTrip.Count, _session.RoundTrip.Count == 0 ? double.NaN : _session.RoundTrip.Percentile(0.5),
+        _session.RoundTrip.Count == 0 ? double.NaN : _session.RoundTrip.Percentile(0.99), _decoder.Stats, _session.ActionsNotApplied);
 
     public void Reset(ulong? seed, Span<float> observation)
     {
@@ -101,8 +95,7 @@ public sealed class SerialPlant : IPlant
         if (!h.Equals(Handshake))
             throw new RigLinkException($"The rig on {_port.PortName} changed between sessions: it first said {Handshake}, now {h}. Restart the runtime.");
         _running = true;
-        _steps = 0;
-        _pendingAction = false;
+        _session.BeginEpisode();
         StateMessage first = NextState(waitForNewer: true);
         first.Observation.Span.CopyTo(observation);
     }
@@ -111,26 +104,13 @@ public sealed class SerialPlant : IPlant
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_running) throw new InvalidOperationException("Step before Reset: call Reset to send HELLO and start the rig's session.");
-        if (action.Length != _command.Length)
-            throw new ArgumentException($"The rig takes {_command.Length} command values; got {action.Length}.", nameof(action));
-        for (int i = 0; i < _command.Length; i++)
-        {
-            float a = action[i];
-            if (!float.IsFinite(a)) throw new ArgumentException($"Command {i} is {a}; refusing to send a non-finite command.", nameof(action));
-            _command[i] = Math.Clamp(a, Handshake.ActionLow[i], Handshake.ActionHigh[i]);
-        }
-        _pendingActionSeq = _encoder.NextSequence;
-        _pendingActionTicks = Stopwatch.GetTimestamp();
-        _pendingAction = true;
+        _session.Clip(action, _command);
+        _session.ActionSent(_encoder.NextSequence);
         Send(new ActionMessage(_lastStateSeq, _command));
 
         StateMessage state = NextState(waitForNewer: true);
         state.Observation.Span.CopyTo(observation);
-        _steps++;
-        bool terminated = (state.Flags & StateFlags.Limit) != 0;
-        bool truncated = !terminated && ((state.Flags & (StateFlags.Truncated | StateFlags.EStop)) != 0
-            || _options.MaxEpisodeSteps is int cap && _steps >= cap);
-        return new StepResult(state.Reward, terminated, truncated);
+        return _session.Finish(state.Reward, state.Flags, state.AckSequence);
     }
 
     public void Stop()
@@ -208,17 +188,10 @@ public sealed class SerialPlant : IPlant
             {
                 case MessageType.State:
                     if (!_states.Accept(frame.Sequence)) break;
-                    if (have) _skipped++;
                     newest = frame.ReadState(_stateBuffer);
+                    _session?.OnState(newest.AckSequence, newest.Flags, replacesAnother: have);
                     have = true;
-                    _received++;
                     _lastStateSeq = frame.Sequence;
-                    if ((newest.Flags & StateFlags.Watchdog) != 0) _watchdogStates++;
-                    if (_pendingAction && (ushort)(newest.AckSequence - _pendingActionSeq) < 0x8000)
-                    {
-                        _roundTrip.Record((long)((Stopwatch.GetTimestamp() - _pendingActionTicks) * (1e9 / Stopwatch.Frequency)));
-                        _pendingAction = false;
-                    }
                     break;
                 case MessageType.Fault:
                     OnFault(frame.ReadFault());
@@ -228,7 +201,7 @@ public sealed class SerialPlant : IPlant
             }
         }
         if (!have && waitForNewer)
-            throw new RigLinkException(
+            throw new PlantInterruptedException(
                 $"No STATE from the rig on {_port.PortName} for {_stateTimeoutTicks * 1000 / Stopwatch.Frequency} ms (control period {ControlPeriod * 1000:F0} ms): " +
                 $"the link is down or the rig stopped{(LastFault is { } f ? $" (last FAULT {f.Code}: {f.Detail})" : "")}. Frames: {_decoder.Stats}");
         return newest;
@@ -266,28 +239,10 @@ public sealed class SerialPlant : IPlant
 
     private void OnFault(FaultMessage fault)
     {
-        _faults++;
+        if (_session is null) _faultsBeforeSession++;
+        else _session.OnFault();
         LastFault = fault;
     }
 
     private void Send<T>(in T message) where T : IWireMessage => _port.Write(_encoder.Encode(in message));
-
-    private void CheckContract(HandshakeMessage h)
-    {
-        string where = $"rig '{h.RigId}' on {_port.PortName}";
-        if (h.ProtocolVersion != WireProtocol.Version)
-            throw new RigLinkException($"The {where} speaks protocol version {h.ProtocolVersion}; this runtime speaks {WireProtocol.Version}. Update the firmware or the runtime.");
-        if (_options.ExpectedObservationSpace is { } obs && obs.FlatSize != h.ObservationDim)
-            throw new RigLinkException($"The policy expects {obs.FlatSize} observation values; the {where} sends {h.ObservationDim}. Use a policy trained for this rig.");
-        if (_options.ExpectedActionSpace is { } act)
-        {
-            if (act.Kind != SpaceKind.Box || act.Size != h.ActionDim)
-                throw new RigLinkException($"The policy acts with {act.FlatSize} {act.Kind} value(s); the {where} takes {h.ActionDim} continuous command(s). Use a policy trained for this rig.");
-            for (int i = 0; i < h.ActionDim; i++)
-                if (act.Low[i] < h.ActionLow[i] - 1e-6f || act.High[i] > h.ActionHigh[i] + 1e-6f)
-                    throw new RigLinkException($"Action {i}: the policy's bounds [{act.Low[i]}, {act.High[i]}] exceed the {where}'s limits [{h.ActionLow[i]}, {h.ActionHigh[i]}].");
-        }
-        if (_options.ExpectedControlPeriod is double p && Math.Abs(h.ControlPeriod - p) > 0.01 * p)
-            throw new RigLinkException($"The policy was trained at a {p * 1000:G4} ms control period; the {where} runs at {h.ControlPeriod * 1000:G4} ms. Reconfigure the rig or retrain.");
-    }
 }

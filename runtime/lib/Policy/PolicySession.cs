@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using TrpoEdge.Core.Distributions;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Runtime.Inference;
 
@@ -14,7 +14,8 @@ public sealed class PolicySession : IPolicySession
 {
     private readonly OnnxModel _session;
     private readonly PolicyRunner _runner;
-    private readonly Xoshiro256 _rng;
+    private readonly Pcg64 _rng;
+    private readonly double[] _noise; // one standard normal per action dimension, reused every step
     private readonly int _obsSize;
     private readonly int _actSize;
     private readonly bool _discrete;
@@ -25,10 +26,11 @@ public sealed class PolicySession : IPolicySession
         _runner = runner;
         Report = report;
         Exploring = options.Mode == PolicyMode.Explore;
-        _rng = new Xoshiro256(options.Seed);
+        _rng = new Pcg64(options.Seed);
         _obsSize = plant.ObservationSpace.FlatSize;
         _discrete = plant.ActionSpace.Kind == SpaceKind.Discrete;
         _actSize = plant.ActionSpace.Size;
+        _noise = new double[_discrete ? 0 : _actSize];
         ActionSpace = plant.ActionSpace;
     }
 
@@ -69,7 +71,7 @@ public sealed class PolicySession : IPolicySession
     public OnnxModel OnnxModel => _session;
 
     /// <summary>The exploration generator's state, to save and resume a stream.</summary>
-    public Xoshiro256 Generator => _rng;
+    public Pcg64 Generator => _rng;
 
     public double Act(ReadOnlySpan<float> observation, Span<float> action)
     {
@@ -91,7 +93,7 @@ public sealed class PolicySession : IPolicySession
             }
             ReadOnlySpan<float> logits = _runner.Logits;
             if (!AllFinite(logits)) return Poison(action);
-            int a = Categorical.Sample(logits, _rng);
+            int a = Categorical.Sample(logits, _rng.NextDouble());
             action[0] = a;
             return Categorical.LogProb(logits, a);
         }
@@ -104,7 +106,8 @@ public sealed class PolicySession : IPolicySession
         ReadOnlySpan<float> mean = _runner.ActionMean;
         ReadOnlySpan<float> logStd = _runner.ActionLogStd;
         if (!AllFinite(mean) || !AllFinite(logStd)) return Poison(action);
-        DiagGaussian.Sample(mean, logStd, _rng, action);
+        _rng.FillGaussian(_noise);
+        DiagGaussian.Sample(mean, logStd, _noise, action);
         // Log-prob of the unclipped sample: the safety layer clamps what the plant receives, but the
         // trainer's ratio π_new(a)/π_old(a) is over the Gaussian's own sample.
         return DiagGaussian.LogProb(mean, logStd, action);

@@ -6,7 +6,7 @@ namespace TrpoEdge.Runtime.Policy;
 public sealed record PolicySessionOptions
 {
     public PolicyMode Mode { get; init; } = PolicyMode.Deterministic;
-    /// <summary>Seeds the exploration generator (xoshiro256**, the trainer's generator).</summary>
+    /// <summary>Seeds the exploration generator (sim's Pcg64, the trainer's generator; a seed means what it means to NumPy).</summary>
     public ulong Seed { get; init; }
     public InferenceOptions Session { get; init; } = new();
     /// <summary>Open even when the contract check reports errors. Only for diagnostics: the runtime CLI never sets it.</summary>

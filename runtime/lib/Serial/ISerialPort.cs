@@ -1,8 +1,7 @@
 namespace TrpoEdge.Runtime.Serial;
 
-/// <summary>A byte pipe to a serial device: the seam where System.IO.Ports would go if a registry
-/// served it (DESIGN.md). Implementations: termios (Linux, macOS) and kernel32 (Windows), chosen
-/// by <see cref="SerialPort.Open"/>; tests may substitute their own.</summary>
+/// <summary>A byte pipe to a serial device. Implementations: System.IO.Ports (Windows) and termios (Linux,
+/// macOS), chosen by <see cref="SerialPort.Open"/>; tests may substitute their own.</summary>
 public interface ISerialPort : IDisposable
 {
     /// <summary>The device as the user named it, e.g. "/dev/ttyUSB0" or "COM3".</summary>

@@ -15,10 +15,11 @@ public readonly record struct SerialLinkStats(
     long RoundTrips,
     double RoundTripP50Ns,
     double RoundTripP99Ns,
-    FrameDecoderStats Decoder)
+    FrameDecoderStats Decoder,
+    long ActionsNotApplied = 0)
 {
     public override string ToString() =>
         $"{StatesReceived} states ({MissedStates} missed on the wire, {SkippedStates} skipped as late, {StaleStates} stale), " +
-        $"{Faults} faults, {WatchdogStates} with the watchdog tripped; round trip p50 {RoundTripP50Ns / 1e6:F3} ms, " +
+        $"{Faults} faults, {WatchdogStates} with the watchdog tripped, {ActionsNotApplied} actions not applied; round trip p50 {RoundTripP50Ns / 1e6:F3} ms, " +
         $"p99 {RoundTripP99Ns / 1e6:F3} ms over {RoundTrips}; frames: {Decoder}";
 }

@@ -171,6 +171,6 @@ internal sealed unsafe class UnixSerialPort : ISerialPort
     private static SerialPortException Busy(string path, int e) => new(
         $"Serial port {path} is busy: another program has it open ({Describe(e)}). Close it (a serial monitor, another runtime or emulator client); `fuser {path}` shows which process.", e);
 
-    private static SerialPortException NotATty(string path, int e) => new(
+    internal static SerialPortException NotATty(string path, int e) => new(
         $"{path} is not a serial device ({Describe(e)}). Pass the rig's port, e.g. /dev/ttyUSB0 or /dev/ttyACM0.", e);
 }

@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 
 namespace TrpoEdge.Core.Tests.Checkpoints;
 
 public sealed class PolicyCheckpointTests
 {
-    private static float[] Random(Xoshiro256 rng, int n) => Enumerable.Range(0, n).Select(_ => (float)rng.NextGaussian()).ToArray();
+    private static float[] Random(Pcg64 rng, int n) => Enumerable.Range(0, n).Select(_ => (float)rng.NextGaussian()).ToArray();
 
-    private static DenseLayer[] Layers(Xoshiro256 rng, int inputs, int[] hidden, int outputs)
+    private static DenseLayer[] Layers(Pcg64 rng, int inputs, int[] hidden, int outputs)
     {
         int[] sizes = [inputs, .. hidden, outputs];
         return Enumerable.Range(0, sizes.Length - 1)
@@ -20,7 +20,7 @@ public sealed class PolicyCheckpointTests
     /// <summary>A Pendulum-shaped checkpoint: obs Box(3) with an infinite bound, action Box(1), hidden [5, 4].</summary>
     internal static PolicyCheckpoint Continuous(ulong seed = 1)
     {
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         int[] hidden = [5, 4];
         DenseLayer[] value = Layers(rng, 3, hidden, 1);
         int valueParams = value.Sum(l => l.In * l.Out + l.Out);
@@ -48,7 +48,7 @@ public sealed class PolicyCheckpointTests
 
     private static PolicyCheckpoint Discrete()
     {
-        var rng = new Xoshiro256(2);
+        var rng = new Pcg64(2);
         return new PolicyCheckpoint
         {
             EnvId = "CartPole-v1",
@@ -140,7 +140,7 @@ public sealed class PolicyCheckpointTests
     [Fact]
     public void A_linear_policy_without_hidden_layers_round_trips()
     {
-        var rng = new Xoshiro256(4);
+        var rng = new Pcg64(4);
         var linear = Continuous() with
         {
             Hidden = [],
@@ -207,7 +207,7 @@ public sealed class PolicyCheckpointTests
     /// parameters and one log σ (50 values), and β.</summary>
     private static PolicyCheckpoint Penalty()
     {
-        var rng = new Xoshiro256(9);
+        var rng = new Pcg64(9);
         return Continuous() with
         {
             PolicyOptimizer = new AdamState(30, Random(rng, 50), Random(rng, 50).Select(MathF.Abs).ToArray()),
@@ -368,7 +368,7 @@ public sealed class PolicyCheckpointTests
     {
         byte[] good = Continuous().ToBytes();
         int headerEnd = 8 + (int)BitConverter.ToUInt64(good, 0);
-        var rng = new Xoshiro256(5);
+        var rng = new Pcg64(5);
         const string jsonish = "0123456789.-e\"{}[],: abfinlrstx";
         int refused = 0;
         for (int trial = 0; trial < 1500; trial++)

@@ -208,7 +208,7 @@ public sealed class SafeTensorsTests
         byte[] good = SafeTensors.Serialize(
             [Tensor.F32("w", [3, 2], [1, 2, 3, 4, 5, 6]), Tensor.I64("n", [1], [9]), Tensor.F64("e", [0], [])],
             new Dictionary<string, string> { ["k"] = "v" });
-        var rng = new TrpoEdge.Core.Randomness.Xoshiro256(77);
+        var rng = new TrpoEdge.Sim.Random.Pcg64(77);
         int refused = 0;
         for (int trial = 0; trial < 3000; trial++)
         {

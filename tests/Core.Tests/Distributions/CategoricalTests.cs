@@ -1,5 +1,5 @@
 using TrpoEdge.Core.Distributions;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 
 namespace TrpoEdge.Core.Tests.Distributions;
 
@@ -68,7 +68,7 @@ public sealed class CategoricalTests
     [Fact]
     public void Kl_is_nonnegative_on_random_logits()
     {
-        var rng = new Xoshiro256(17);
+        var rng = new Pcg64(17);
         var a = new float[6]; var b = new float[6];
         for (int t = 0; t < 500; t++)
         {
@@ -85,8 +85,8 @@ public sealed class CategoricalTests
         Assert.Equal(Math.Log(2), Categorical.Entropy(masked), 12);
         Assert.Equal(Math.Log(1.5), Categorical.Kl(masked, [0f, 0f, 0f]), 12);
         Assert.Equal(double.PositiveInfinity, Categorical.Kl([0f, 0f, 0f], masked));
-        var rng = new Xoshiro256(1);
-        for (int i = 0; i < 1000; i++) Assert.NotEqual(1, Categorical.Sample(masked, rng));
+        var rng = new Pcg64(1);
+        for (int i = 0; i < 1000; i++) Assert.NotEqual(1, Categorical.Sample(masked, rng.NextDouble()));
     }
 
     [Fact]
@@ -95,9 +95,9 @@ public sealed class CategoricalTests
         float[] logits = [0f, 1f, -1f, 0.5f];
         double[] p = NaiveProbs(logits);
         var counts = new int[4];
-        var rng = new Xoshiro256(123);
+        var rng = new Pcg64(123);
         const int n = 200_000;
-        for (int i = 0; i < n; i++) counts[Categorical.Sample(logits, rng)]++;
+        for (int i = 0; i < n; i++) counts[Categorical.Sample(logits, rng.NextDouble())]++;
         // Pearson chi-square with 3 degrees of freedom; P(χ² > 16.27) = 0.001.
         double chi2 = 0;
         for (int a = 0; a < 4; a++) chi2 += (counts[a] - n * p[a]) * (counts[a] - n * p[a]) / (n * p[a]);
@@ -118,6 +118,7 @@ public sealed class CategoricalTests
         Assert.Contains("Logit 1", nan.Message);
         Assert.Throws<ArgumentException>(() => Categorical.LogProb([float.NegativeInfinity, float.NegativeInfinity], 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => Categorical.LogProb([0f, 0f], 2));
-        Assert.Throws<ArgumentException>(() => Categorical.Sample([], new Xoshiro256(1)));
+        Assert.Throws<ArgumentException>(() => Categorical.Sample([], 0.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Categorical.Sample([0f, 1f], 1.0));
     }
 }

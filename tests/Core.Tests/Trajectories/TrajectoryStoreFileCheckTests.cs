@@ -53,12 +53,12 @@ public sealed class TrajectoryStoreFileCheckTests
         {
             c.Open();
             using var cmd = c.CreateCommand();
-            cmd.CommandText = "PRAGMA user_version = 2";
+            cmd.CommandText = "PRAGMA user_version = 3";
             cmd.ExecuteNonQuery();
         }
         var e = Assert.Throws<InvalidDataException>(() => TrajectoryReader.Open(store.Path));
-        Assert.Contains("schema version 2", e.Message);
-        Assert.Contains("version 1 this build understands", e.Message);
+        Assert.Contains("schema version 3", e.Message);
+        Assert.Contains("version 2 this build understands", e.Message);
         Assert.Throws<InvalidDataException>(() => TrajectoryWriter.Open(store.Path, StoreFixtures.Pendulum()));
     }
 
@@ -82,7 +82,7 @@ public sealed class TrajectoryStoreFileCheckTests
         cmd.CommandText = "PRAGMA application_id";
         Assert.Equal(0x54727045L, cmd.ExecuteScalar());
         cmd.CommandText = "PRAGMA user_version";
-        Assert.Equal(1L, cmd.ExecuteScalar());
+        Assert.Equal(2L, cmd.ExecuteScalar());
         cmd.CommandText = "PRAGMA journal_mode";
         Assert.Equal("wal", cmd.ExecuteScalar());
     }

@@ -28,6 +28,9 @@ public sealed class RuntimePortTests : IDisposable
             var (code, output) = RunRuntime("--model", model, "--port", link, "--episodes", "2", "--seed", "7", "--explore", "--log", store, "--summary-json", serialJson);
             Assert.True(code == 0, $"runtime --port exited {code}:\n{output}");
             Assert.Contains("0 dropped", output);
+            Assert.Contains("paced by the rig's clock", output); // not "free-running (simulation)"
+            Assert.Contains("0 actions not applied", output);
+            Assert.DoesNotContain("free-running", output);
 
             using (TrajectoryReader reader = TrajectoryReader.Open(store))
             {
@@ -64,7 +67,7 @@ public sealed class RuntimePortTests : IDisposable
         {
             Assert.NotNull(rig.StandardOutput.ReadLine());
             var (code, output) = RunRuntime("--model", model, "--port", link, "--episodes", "1");
-            Assert.True(code is 2 or 3, $"expected a refusal (exit 2 or 3), got {code}:\n{output}");
+            Assert.True(code == 3, $"expected exit 3 (the model does not fit the plant), got {code}:\n{output}");
             Assert.Contains("action", output, StringComparison.OrdinalIgnoreCase);
         }
         finally

@@ -158,7 +158,7 @@ public sealed class SerialPlantTests
     public void A_rig_whose_period_differs_from_the_policys_is_refused_naming_both()
     {
         using var rig = new EmulatorHarness(new EmulatorOptions { Lockstep = true });
-        var e = Assert.Throws<RigLinkException>(() => SerialPlant.Open(rig.Port, 115200, new SerialPlantOptions
+        var e = Assert.Throws<RigContractException>(() => SerialPlant.Open(rig.Port, 115200, new SerialPlantOptions
         {
             ExpectedControlPeriod = 0.02,
             ExpectedObservationSpace = SpaceSpec.Box([-1, -1, -8], [1, 1, 8]),
@@ -171,7 +171,7 @@ public sealed class SerialPlantTests
     public void A_policy_with_wider_action_bounds_than_the_rig_is_refused()
     {
         using var rig = new EmulatorHarness(new EmulatorOptions { Lockstep = true });
-        var e = Assert.Throws<RigLinkException>(() => SerialPlant.Open(rig.Port, 115200, new SerialPlantOptions
+        var e = Assert.Throws<RigContractException>(() => SerialPlant.Open(rig.Port, 115200, new SerialPlantOptions
         {
             ExpectedActionSpace = SpaceSpec.Box([-2], [2]),
         }));

@@ -1,5 +1,5 @@
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Exporter;
 
@@ -12,7 +12,7 @@ internal static class ExportedPolicies
     public static PolicyCheckpoint PendulumCheckpoint(ulong seed, int[]? hidden = null, long policyVersion = 12)
     {
         hidden ??= [64, 64];
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         var obs = SpaceSpec.Box([-1, -1, -8], [1, 1, 8]);
         var act = SpaceSpec.Box([-2], [2]);
         return new PolicyCheckpoint
@@ -43,7 +43,7 @@ internal static class ExportedPolicies
         return (ckpt, model);
     }
 
-    private static List<DenseLayer> Layers(int inputs, int[] hidden, int outputs, Xoshiro256 rng, float outputScale)
+    private static List<DenseLayer> Layers(int inputs, int[] hidden, int outputs, Pcg64 rng, float outputScale)
     {
         var layers = new List<DenseLayer>();
         int prev = inputs;

@@ -135,4 +135,31 @@ public sealed class KlPenaltyStepTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => step.Restore(good with { Beta = 0 }));
         Assert.Contains("penalty_beta", e.Message);
     }
+
+    [Fact]
+    public void An_update_that_lowers_the_surrogate_is_not_accepted_and_leaves_the_policy_as_it_was()
+    {
+        const string kind = "gaussian";
+        // Adam with a learning rate far too large overshoots: the surrogate ends below where it started.
+        int lowered = 0;
+        foreach (int seed in new[] { 3, 4, 5, 6, 7, 8 })
+        {
+            var (policy, obs, actions, behaviour, advantages) = Batch(kind, seed);
+            var before = new float[policy.ParameterCount];
+            policy.GetParameters(before);
+            var step = new KlPenaltyStep(policy, new KlPenaltyOptions { Epochs = 30, LearningRate = 0.9, BetaInit = 1e-3, MinibatchSize = 4 }, Target, (ulong)seed);
+            PolicyStepReport report = step.Update(new PolicyBatch(obs, actions, behaviour, advantages, PolicyTestData.Batch));
+            var after = new float[policy.ParameterCount];
+            policy.GetParameters(after);
+            if (report.LineSearchSuccess)
+            {
+                Assert.True(report.SurrogateAfter > report.SurrogateBefore, $"accepted although the surrogate went {report.SurrogateBefore} → {report.SurrogateAfter}");
+                continue;
+            }
+            lowered++;
+            Assert.Equal(report.SurrogateBefore, report.SurrogateAfter);
+            Assert.Equal(before, after);
+        }
+        Assert.True(lowered > 0, "no update lowered the surrogate: the test exercised nothing");
+    }
 }

@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Spaces;
 using TrpoEdge.Trainer.Engine;
 using TrpoEdge.Trainer.Policies;
@@ -41,7 +41,7 @@ internal static class PolicyTestData
     {
         var outputs = new float[Batch * policy.OutputSize];
         policy.Forward(observations, Batch, outputs);
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         var actions = new float[Batch * policy.ActionSize];
         logProb = new double[Batch];
         for (int i = 0; i < Batch; i++)

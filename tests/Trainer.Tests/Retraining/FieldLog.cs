@@ -1,5 +1,5 @@
 using TrpoEdge.Core.Checkpoints;
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Training;
@@ -21,7 +21,10 @@ internal static class FieldLog
         return (agent, PolicyCheckpoint.Load(path), path, sha);
     }
 
-    public static void Write(string storePath, Agent agent, string envId, string? checkpointSha, int episodes, int maxSteps, ulong seed, bool crashLastEpisode = false)
+    /// <param name="corrupt">Called with (episode, step, observation, log-prob) before each step is logged; may damage them.</param>
+    /// <param name="actingPolicy">The acting policy recorded for each episode (null: the run's).</param>
+    public static void Write(string storePath, Agent agent, string envId, string? checkpointSha, int episodes, int maxSteps, ulong seed, bool crashLastEpisode = false,
+        Func<int, int, float[], double, double>? corrupt = null, Func<int, ActingPolicy?>? actingPolicy = null)
     {
         IEnv env = EnvRegistry.Make(envId);
         using var writer = TrajectoryWriter.Open(storePath, new RunInfo
@@ -40,10 +43,10 @@ internal static class FieldLog
         var action = new float[agent.Policy.ActionSize];
         var envAction = new float[env.ActionSpace.FlatSize];
         var next = new float[d];
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         for (int e = 0; e < episodes; e++)
         {
-            writer.BeginEpisode();
+            writer.BeginEpisode(actingPolicy?.Invoke(e));
             env.Reset(seed + (ulong)e, obs);
             for (int t = 0; ; t++)
             {
@@ -52,7 +55,8 @@ internal static class FieldLog
                 double logProb = agent.Policy.Sample(outputs, rng, action);
                 agent.Policy.ToEnvironmentAction(action, envAction);
                 StepResult r = env.Step(envAction, next);
-                writer.Append(new StepRecord(obs, action, r.Reward, logProb, agent.PolicyVersion));
+                if (corrupt is not null) logProb = corrupt(e, t, obs, logProb);
+                writer.Append(new StepRecord(obs, action, r.Reward, logProb, actingPolicy?.Invoke(e)?.Version ?? agent.PolicyVersion));
                 next.CopyTo(obs, 0);
                 bool cut = t + 1 >= maxSteps;
                 if (crashLastEpisode && e == episodes - 1 && cut) return; // never ended: stays 'incomplete'

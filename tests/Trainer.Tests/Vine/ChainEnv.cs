@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim;
 using TrpoEdge.Sim.Spaces;
 
@@ -10,7 +10,7 @@ namespace TrpoEdge.Trainer.Tests.Vine;
 /// differ. Observation: position / Length.</summary>
 internal sealed class ChainEnv : IEnv
 {
-    private Xoshiro256 _rng = new(0);
+    private Pcg64 _rng = new(0);
     private int _position, _steps;
 
     public int Length { get; init; } = 6;
@@ -27,7 +27,7 @@ internal sealed class ChainEnv : IEnv
 
     public void Reset(ulong? seed, Span<float> observation)
     {
-        if (seed is { } s) _rng = new Xoshiro256(s);
+        if (seed is { } s) _rng = new Pcg64(s);
         _position = Start;
         _steps = 0;
         observation[0] = (float)_position / Length;
@@ -56,6 +56,6 @@ internal sealed class ChainEnv : IEnv
         if (state.EnvId != Id) throw new ArgumentException($"A {state.EnvId} state cannot be restored into {Id}.");
         _position = (int)state.Values[0];
         _steps = (int)state.Values[1];
-        _rng = new Xoshiro256(1) { State = state.Generator.ToArray() };
+        _rng = new Pcg64(1) { State = state.Generator.ToArray() };
     }
 }

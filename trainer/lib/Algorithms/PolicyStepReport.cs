@@ -16,4 +16,6 @@ public readonly record struct PolicyStepReport(
 {
     /// <summary>The KL-penalty coefficient β in force during the update (penalty variant only; null for the trust region).</summary>
     public double? Beta { get; init; }
+    /// <summary>‖θ_new − θ_old‖ of the accepted step (0 when none was accepted).</summary>
+    public double StepLength { get; init; }
 }

@@ -46,14 +46,15 @@ public sealed class TrpoPolicyStep : IDisposable
     public IPolicyEngine Engine => _engine;
 
     /// <summary>Stages the batch in the engine and updates; the host policy reflects the result when this returns.</summary>
-    public PolicyStepReport Update(in PolicyBatch batch)
+    /// <param name="accept">An extra condition on each trial (see <see cref="TrialCheck"/>); null: none.</param>
+    public PolicyStepReport Update(in PolicyBatch batch, TrialCheck? accept = null)
     {
         _engine.StageBatch(batch);
-        return UpdateStaged();
+        return UpdateStaged(accept);
     }
 
     /// <summary>The update on the batch the engine already holds (an engine that collects on its device stages its own).</summary>
-    public PolicyStepReport UpdateStaged()
+    public PolicyStepReport UpdateStaged(TrialCheck? accept = null)
     {
         _engine.GetParameters(_oldParameters);
         double surrogateBefore = SurrogateGradient();
@@ -62,7 +63,7 @@ public sealed class TrpoPolicyStep : IDisposable
         double maxStep = MaximalStepLength();
         double expectedFull = _ops.Dot(_gradient, _direction) * maxStep;
         double entropy = _engine.MeanEntropy();
-        PolicyStepReport report = LineSearch(surrogateBefore, maxStep, expectedFull, entropy, iterations, residual);
+        PolicyStepReport report = LineSearch(surrogateBefore, maxStep, expectedFull, entropy, iterations, residual, accept);
         _engine.SyncToHost();
         return report;
     }
@@ -97,8 +98,9 @@ public sealed class TrpoPolicyStep : IDisposable
         return sFs > 0 && double.IsFinite(sFs) ? Math.Sqrt(2 * _options.TargetKl / sFs) : 0.0;
     }
 
-    /// <summary>Backtracks θ = θ_old + shrinkᵏ β s until mean KL ≤ δ and L(θ) > L(θ_old); otherwise restores θ_old.</summary>
-    private PolicyStepReport LineSearch(double surrogateBefore, double maxStep, double expectedFull, double entropy, int cgIterations, double cgResidual)
+    /// <summary>Backtracks θ = θ_old + shrinkᵏ β s until mean KL ≤ δ and L(θ) > L(θ_old) (and <paramref name="accept"/>
+    /// holds); otherwise restores θ_old.</summary>
+    private PolicyStepReport LineSearch(double surrogateBefore, double maxStep, double expectedFull, double entropy, int cgIterations, double cgResidual, TrialCheck? accept)
     {
         double fraction = 1.0;
         double lastKl = 0, lastSurrogate = surrogateBefore;
@@ -108,16 +110,25 @@ public sealed class TrpoPolicyStep : IDisposable
             _engine.SetParameters(_trial);
             lastSurrogate = _engine.ForwardSurrogate();
             lastKl = _engine.MeanKl();
-            if (lastKl <= _options.TargetKl && lastSurrogate > surrogateBefore && double.IsFinite(lastSurrogate))
+            if (lastKl <= _options.TargetKl && lastSurrogate > surrogateBefore && double.IsFinite(lastSurrogate) && Accepts(accept))
             {
                 double newEntropy = _engine.MeanEntropy();
                 return new PolicyStepReport(surrogateBefore, lastSurrogate, lastKl, newEntropy, expectedFull * fraction,
-                    lastSurrogate - surrogateBefore, true, k + 1, cgIterations, cgResidual, maxStep);
+                    lastSurrogate - surrogateBefore, true, k + 1, cgIterations, cgResidual, maxStep)
+                { StepLength = fraction * maxStep * Math.Sqrt(_ops.Dot(_direction, _direction)) };
             }
             fraction *= _options.LineSearchShrink;
         }
         _engine.SetParameters(_oldParameters);
         return new PolicyStepReport(surrogateBefore, surrogateBefore, 0, entropy, 0, 0, false, _options.LineSearchSteps, cgIterations, cgResidual, maxStep);
+    }
+
+    /// <summary>The caller's extra condition, evaluated with the trial θ in the host policy.</summary>
+    private bool Accepts(TrialCheck? accept)
+    {
+        if (accept is null) return true;
+        _engine.SyncToHost();
+        return accept();
     }
 
     public void Dispose() => _engine.Dispose();

@@ -46,8 +46,16 @@ public sealed class ValueFunction : IDisposable
     public double Fit(ReadOnlySpan<float> observations, ReadOnlySpan<float> targets, int count, int epochs, int batchSize, Random shuffle)
     {
         if (epochs == 0) return double.NaN;
-        if (_order.Length < count) _order = new int[count];
         _engine.StageRegression(observations, targets, count);
+        return FitStaged(count, epochs, batchSize, shuffle);
+    }
+
+    /// <summary>As <see cref="Fit"/>, on the <paramref name="count"/> rows the engine already holds (an engine that
+    /// collects on its device stages the regression set there; only the minibatches' row indices cross).</summary>
+    public double FitStaged(int count, int epochs, int batchSize, Random shuffle)
+    {
+        if (epochs == 0) return double.NaN;
+        if (_order.Length < count) _order = new int[count];
         for (int i = 0; i < count; i++) _order[i] = i;
         IVectorAlgebra ops = _engine.Vectors;
         double lastEpochLoss = 0;

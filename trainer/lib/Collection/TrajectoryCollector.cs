@@ -10,7 +10,7 @@ namespace TrpoEdge.Trainer.Collection;
 /// <see cref="TrajectoryBatchImporter"/> and then acknowledges its id to the runtime, which stops re-sending it. A
 /// batch delivered twice is stored once and acknowledged again; a malformed one is logged, stored nowhere and not
 /// acknowledged.
-/// <para>Layering: the trainer reaches the libmosquitto binding (runtime/lib/Mqtt) through its reference to the
+/// <para>Layering: the trainer reaches the MQTT client (runtime/lib/Mqtt) through its reference to the
 /// exporter's library, which references the runtime's (DESIGN.md allows trainer → exporter lib → runtime lib);
 /// the batch format and the importer are core contracts.</para></summary>
 public sealed class TrajectoryCollector : IDisposable

@@ -94,11 +94,20 @@ public sealed class KlPenaltyStep
             return new PolicyStepReport(surrogateBefore, surrogateBefore, 0, _policy.MeanEntropy(_oldOutputs, n), 0, 0, false, 0, 0, 0, 0) { Beta = beta };
         }
         Beta = Adapt(beta, kl, _targetKl);
+        if (!(surrogateAfter > surrogateBefore))
+        {
+            // The epochs lowered the surrogate they were meant to raise: not an improvement, so not an accepted update.
+            // θ_old is restored, so the policy version (which counts accepted updates) keeps naming the policy that acts.
+            _policy.SetParameters(_oldParameters);
+            return new PolicyStepReport(surrogateBefore, surrogateBefore, 0, _policy.MeanEntropy(_oldOutputs, n), 0, 0, false, 0, 0, 0, 0) { Beta = beta };
+        }
         _policy.GetParameters(_theta);
         double expected = 0;
         for (int i = 0; i < _n; i++) expected += (double)_initialGradient[i] * (_theta[i] - _oldParameters[i]);
+        double length = 0;
+        for (int i = 0; i < _n; i++) length += (double)(_theta[i] - _oldParameters[i]) * (_theta[i] - _oldParameters[i]);
         return new PolicyStepReport(surrogateBefore, surrogateAfter, kl, _policy.MeanEntropy(_outputs, n), expected,
-            surrogateAfter - surrogateBefore, true, 0, 0, 0, 0) { Beta = beta };
+            surrogateAfter - surrogateBefore, true, 0, 0, 0, 0) { Beta = beta, StepLength = Math.Sqrt(length) };
     }
 
     /// <summary>β ← 2β when KL &gt; 1.5δ (steps too large), β/2 when KL &lt; δ/1.5 (too timid), else unchanged.</summary>

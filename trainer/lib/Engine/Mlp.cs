@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 
 namespace TrpoEdge.Trainer.Engine;
 
@@ -106,12 +106,12 @@ public sealed class Mlp
 
     /// <summary>Orthogonal weights as PyTorch's <c>nn.init.orthogonal_</c> (see <see cref="Orthogonal"/>), biases
     /// zero. Stable-Baselines3 passes √2 for hidden layers, 0.01 for a policy head and 1 for a value head.
-    /// Layers draw in order from one xoshiro256** stream seeded with <paramref name="seed"/>.</summary>
+    /// Layers draw in order from one Pcg64 stream (NumPy's default_rng) seeded with <paramref name="seed"/>.</summary>
     public void InitOrthogonal(ulong seed, float hiddenGain, float outputGain)
     {
         if (!float.IsFinite(hiddenGain) || !float.IsFinite(outputGain))
             throw new ArgumentOutOfRangeException(nameof(hiddenGain), $"Gains must be finite; got hidden {hiddenGain}, output {outputGain}.");
-        var rng = new Xoshiro256(seed);
+        var rng = new Pcg64(seed);
         for (int i = 0; i < LayerCount; i++)
         {
             Orthogonal.Fill(rng, Weight(i), LayerOutputs(i), LayerInputs(i), i == LayerCount - 1 ? outputGain : hiddenGain);

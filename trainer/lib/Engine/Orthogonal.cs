@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 
 namespace TrpoEdge.Trainer.Engine;
 
@@ -8,7 +8,7 @@ namespace TrpoEdge.Trainer.Engine;
 /// has orthonormal rows or columns: W·Wᵀ = gain²·I when rows ≤ cols, Wᵀ·W = gain²·I otherwise.</summary>
 internal static class Orthogonal
 {
-    public static void Fill(Xoshiro256 rng, Span<float> weight, int rows, int cols, float gain)
+    public static void Fill(Pcg64 rng, Span<float> weight, int rows, int cols, float gain)
     {
         if (weight.Length != rows * cols)
             throw new ArgumentException($"A {rows}×{cols} weight needs {rows * cols} floats; got {weight.Length}.", nameof(weight));

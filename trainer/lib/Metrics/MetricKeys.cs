@@ -19,6 +19,17 @@ public static class MetricKeys
     public const string TrainExplainedVariance = "train/explained_variance";
     public const string TrainStd = "train/std";
     public const string TrainBeta = "train/beta";
+    /// <summary>Conjugate-gradient iterations of the policy step, its final squared residual ‖g − (F + cI)s‖², the
+    /// maximal step β = √(2δ / sᵀ(F + cI)s), and the length ‖θ_new − θ_old‖ of the step taken (0 when rejected).</summary>
+    public const string TrainCgIterations = "train/cg_iterations";
+    public const string TrainCgResidual = "train/cg_residual";
+    public const string TrainMaxStep = "train/max_step";
+    public const string TrainStepLength = "train/step_length";
+    /// <summary>Retraining: the largest mean KL(π_behaviour ‖ π) over the logged acting policies after the update,
+    /// the importance weights' effective sample size as a fraction of the batch, and their largest value.</summary>
+    public const string TrainBehaviourKl = "train/behaviour_kl";
+    public const string TrainEffectiveSampleFraction = "train/effective_sample_fraction";
+    public const string TrainRatioMax = "train/ratio_max";
     public const string TimeStepsPerSecond = "time/steps_per_s";
     public const string TimeTotalSteps = "time/total_steps";
     public const string EvalReturnMean = "eval/return_mean";
@@ -40,6 +51,13 @@ public static class MetricKeys
         TrainExplainedVariance,
         TrainStd,
         TrainBeta,
+        TrainCgIterations,
+        TrainCgResidual,
+        TrainMaxStep,
+        TrainStepLength,
+        TrainBehaviourKl,
+        TrainEffectiveSampleFraction,
+        TrainRatioMax,
         TimeStepsPerSecond,
         TimeTotalSteps,
         EvalReturnMean,

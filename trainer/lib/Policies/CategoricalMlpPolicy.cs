@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Trainer.Engine;
 
 namespace TrpoEdge.Trainer.Policies;
@@ -103,7 +103,7 @@ public sealed class CategoricalMlpPolicy : MlpPolicy
         return sum / batch;
     }
 
-    public override double Sample(ReadOnlySpan<float> outputRow, Xoshiro256 rng, Span<float> action)
+    public override double Sample(ReadOnlySpan<float> outputRow, Pcg64 rng, Span<float> action)
     {
         int k = OutputSize;
         ReadOnlySpan<float> z = outputRow[..k];

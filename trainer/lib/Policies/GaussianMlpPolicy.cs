@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Trainer.Engine;
 
 namespace TrpoEdge.Trainer.Policies;
@@ -121,7 +121,7 @@ public sealed class GaussianMlpPolicy : MlpPolicy
         return h;
     }
 
-    public override double Sample(ReadOnlySpan<float> outputRow, Xoshiro256 rng, Span<float> action)
+    public override double Sample(ReadOnlySpan<float> outputRow, Pcg64 rng, Span<float> action)
     {
         double logProb = 0;
         for (int j = 0; j < OutputSize; j++)

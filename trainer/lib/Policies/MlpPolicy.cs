@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Trainer.Engine;
 
 namespace TrpoEdge.Trainer.Policies;
@@ -93,7 +93,7 @@ public abstract class MlpPolicy
 
     /// <summary>Draws an action from the distribution of one row and returns its log-probability. For a Box
     /// action this is the unclipped sample: the log-prob is of what was drawn, clipping happens only at the env.</summary>
-    public abstract double Sample(ReadOnlySpan<float> outputRow, Xoshiro256 rng, Span<float> action);
+    public abstract double Sample(ReadOnlySpan<float> outputRow, Pcg64 rng, Span<float> action);
 
     /// <summary>The deterministic action of one row: the mean, or the arg-max index.</summary>
     public abstract void Deterministic(ReadOnlySpan<float> outputRow, Span<float> action);

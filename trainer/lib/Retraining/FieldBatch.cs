@@ -9,8 +9,14 @@ namespace TrpoEdge.Trainer.Retraining;
 public sealed class FieldBatch
 {
     public FieldBatch(int observationSize, int actionSize, float[] rawObservations, float[] actions, double[] behaviourLogProb,
-        double[] rewards, int[] episodeStarts, bool[] episodeTerminated, float[] bootstrapObservations, IReadOnlyList<FieldEpisodeRange> provenance)
+        double[] rewards, int[] episodeStarts, bool[] episodeTerminated, float[] bootstrapObservations, IReadOnlyList<FieldEpisodeRange> provenance,
+        int[] episodeGroups, IReadOnlyList<BehaviourGroup> groups, IReadOnlyList<string>? episodeNames = null)
     {
+        EpisodeNames = episodeNames ?? Enumerable.Range(0, episodeStarts.Length).Select(e => $"episode {e} of the batch").ToArray();
+        if (episodeGroups.Length != episodeStarts.Length)
+            throw new ArgumentException($"{episodeStarts.Length} episodes but {episodeGroups.Length} behaviour-group indices.", nameof(episodeGroups));
+        EpisodeGroups = episodeGroups;
+        Groups = groups;
         ObservationSize = observationSize;
         ActionSize = actionSize;
         RawObservations = rawObservations;
@@ -49,6 +55,37 @@ public sealed class FieldBatch
     /// <summary>Raw observation after each episode's last trainable step [Episodes × ObservationSize].</summary>
     public float[] BootstrapObservations { get; }
     public IReadOnlyList<FieldEpisodeRange> Provenance { get; }
+    /// <summary>Index into <see cref="Groups"/> of each episode's acting policy.</summary>
+    public int[] EpisodeGroups { get; }
+    public IReadOnlyList<BehaviourGroup> Groups { get; }
+    /// <summary>"store run R episode E" of each episode, for messages.</summary>
+    public IReadOnlyList<string> EpisodeNames { get; }
+
+    /// <summary>Largest |logged − recomputed| log-probability accepted for the checkpoint's own episodes: the ONNX model
+    /// and the trainer's engine compute the same float32 network in different orders (differences near 1e-6); a model
+    /// that was not exported from this checkpoint differs by far more.</summary>
+    public const double LogProbTolerance = 1e-3;
+
+    /// <summary>For the episodes the checkpoint's own policy acted in, checks the logged behaviour log-probabilities
+    /// against <paramref name="checkpointLogProb"/> (the checkpoint's policy evaluated by the trainer on the same
+    /// steps) and then uses the trainer's values, so on-policy ratios are exactly 1 and an on-policy retrain is
+    /// exactly an on-policy TRPO update. Throws, naming the episode and step, where they disagree.</summary>
+    public void AdoptCheckpointLogProbs(ReadOnlySpan<double> checkpointLogProb)
+    {
+        if (checkpointLogProb.Length != Count) throw new ArgumentException($"{checkpointLogProb.Length} log-probabilities for {Count} field steps.", nameof(checkpointLogProb));
+        for (int e = 0; e < Episodes; e++)
+        {
+            if (!Groups[EpisodeGroups[e]].IsCheckpoint) continue;
+            for (int i = EpisodeStarts[e]; i < EpisodeEnd(e); i++)
+                if (!(Math.Abs(BehaviourLogProb[i] - checkpointLogProb[i]) <= LogProbTolerance))
+                    throw new InvalidDataException($"{EpisodeNames[e]} step {i - EpisodeStarts[e]}: the logged behaviour log-probability {BehaviourLogProb[i]:G9} differs from this checkpoint's own {checkpointLogProb[i]:G9} for the same observation and action, although the episode names this checkpoint as its acting policy. The model that acted was not exported from this checkpoint, or the log is damaged; retrain from the checkpoint that really acted.");
+        }
+        for (int e = 0; e < Episodes; e++)
+        {
+            if (!Groups[EpisodeGroups[e]].IsCheckpoint) continue;
+            for (int i = EpisodeStarts[e]; i < EpisodeEnd(e); i++) BehaviourLogProb[i] = checkpointLogProb[i];
+        }
+    }
     /// <summary>Normalised with the checkpoint's frozen statistics.</summary>
     public float[] Observations { get; }
     public float[] Values { get; }
@@ -60,9 +97,13 @@ public sealed class FieldBatch
 
     public int EpisodeEnd(int episode) => episode + 1 < Episodes ? EpisodeStarts[episode + 1] : Count;
 
-    /// <summary>Normalises observations, predicts values, and computes GAE exactly as for simulated rollouts.</summary>
-    public void ComputeAdvantages(ObservationNormalizer normalizer, ValueFunction critic, TrpoOptions options)
+    /// <summary>Normalises observations, predicts values, and computes the policy advantages and value targets with
+    /// truncated per-decision importance weights (<see cref="TruncatedTraces"/>): <paramref name="ratios"/> are
+    /// π_current/π_behaviour per step. With on-policy data (all ratios 1) this is exactly GAE, as for simulated
+    /// rollouts.</summary>
+    public void ComputeAdvantages(ObservationNormalizer normalizer, ValueFunction critic, TrpoOptions options, ReadOnlySpan<double> ratios, double traceClip, double valueClip)
     {
+        if (ratios.Length != Count) throw new ArgumentException($"{ratios.Length} ratios for {Count} field steps.", nameof(ratios));
         normalizer.Normalize(RawObservations, Observations);
         critic.Predict(Observations, Count, Values);
         var bootstrapNormalized = new float[BootstrapObservations.Length];
@@ -75,9 +116,9 @@ public sealed class FieldBatch
             for (int t = start; t < end - 1; t++) NextValues[t] = Values[t + 1];
             NextValues[end - 1] = EpisodeTerminated[e] ? 0f : bootstrapValues[e];
             int n = end - start;
-            Gae.Compute(Rewards.AsSpan(start, n), Values.AsSpan(start, n), NextValues.AsSpan(start, n),
-                Terminated.AsSpan(start, n), EpisodeEnded.AsSpan(start, n), options.Gamma, options.GaeLambda, Advantages.AsSpan(start, n));
+            TruncatedTraces.Compute(Rewards.AsSpan(start, n), Values.AsSpan(start, n), NextValues.AsSpan(start, n),
+                Terminated.AsSpan(start, n), EpisodeEnded.AsSpan(start, n), ratios.Slice(start, n), options.Gamma, options.GaeLambda,
+                traceClip, valueClip, Advantages.AsSpan(start, n), Returns.AsSpan(start, n));
         }
-        for (int i = 0; i < Count; i++) Returns[i] = Advantages[i] + Values[i];
     }
 }

@@ -2,64 +2,110 @@ using System.Text.Json;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
-using TrpoEdge.Trainer.Rollouts;
+using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Training;
 
 namespace TrpoEdge.Trainer.Retraining;
 
-/// <summary>Improves a checkpoint's policy from logged field episodes. The logged behaviour log-probabilities make
-/// the update exact: the surrogate weights each step by π_θ(a|s)/π_b(a|s) with π_b the policy that acted (ratio 1
-/// for on-policy data), while the trust region is measured against the current policy, as in every TRPO step.
-/// GAE and value bootstrapping follow the simulator path exactly. Observation statistics stay frozen: the
-/// exported model normalises with them, and field data should not shift them outside the trust region.</summary>
+/// <summary>Improves a checkpoint's policy from logged field episodes, staying inside a trust region around the
+/// policies that logged them.
+/// <para>Every update: the ratios ρ = π_θ/μ to each episode's acting policy μ are recomputed; the update stops when
+/// their effective sample size falls below the floor (checked before the first update too); advantages and value
+/// targets use truncated per-decision weights (<see cref="TruncatedTraces"/>, exactly GAE for on-policy data); the
+/// TRPO step keeps KL(π_θ ‖ π_new) ≤ δ against the current iterate, as always, and its line search also refuses any
+/// trial whose mean KL to a behaviour policy exceeds <see cref="RetrainOptions.BehaviourKl"/>
+/// (<see cref="BehaviourTrustRegion"/>), so the bound holds for the retrain as a whole. The surrogate is
+/// 1/N Σ ρ·Â (eq. 14 with the logged μ). Observation statistics stay frozen: the exported model normalises with
+/// them, and field data should not shift them outside the trust region.</para></summary>
 public sealed class RetrainRun
 {
     private readonly PolicyCheckpoint _checkpoint;
     private readonly string _checkpointSha256;
     private readonly RetrainOptions _options;
+    private readonly IMetricsSink? _metrics;
 
-    public RetrainRun(PolicyCheckpoint checkpoint, string checkpointSha256, RetrainOptions options)
+    public RetrainRun(PolicyCheckpoint checkpoint, string checkpointSha256, RetrainOptions options, IMetricsSink? metrics = null)
     {
         options.Validate();
         _checkpoint = checkpoint;
         _checkpointSha256 = checkpointSha256;
         _options = options;
+        _metrics = metrics;
     }
 
     public event Action<RetrainReport>? Updated;
+
+    /// <summary>A rejected step with the behaviour KL at this fraction of the bound or more ends the retrain.</summary>
+    public const double ExhaustedFraction = 0.8;
 
     public RetrainResult Run(IReadOnlyList<string> stores, string outputDirectory, Func<IEnv>? simulator = null, CancellationToken cancellation = default)
     {
         FieldBatch field = FieldDataLoader.Load(stores, _checkpoint, _checkpointSha256, _options.MaxPolicyLag);
         Agent agent = Agent.FromCheckpoint(_checkpoint);
-        TrpoOptions trpo = agent.Options.Trpo;
+        TrpoOptions trpo = _options.TargetKl is double kl ? agent.Options.Trpo with { TargetKl = kl } : agent.Options.Trpo;
         using var policyStep = new TrpoPolicyStep(agent.Policy, trpo);
         var shuffle = new Random(unchecked((int)_options.Seed) ^ 0x5EED);
         using SimulatedMix? sim = _options.SimSteps > 0 && simulator is not null ? new SimulatedMix(agent, simulator, _options.SimSteps, _options.Seed) : null;
 
-        WarmUpCritic(agent, field, trpo, shuffle);
+        var current = new FieldPolicyView(agent, field);
+        current.Evaluate();
+        field.AdoptCheckpointLogProbs(current.LogProb);
+        current.Evaluate();
+        var region = new BehaviourTrustRegion(agent.Policy, field, _options.BehaviourKl);
+        // Called with the trial θ in the agent's policy: evaluates it on the field steps.
+        TrialCheck withinBehaviourRegion = () =>
+        {
+            current.Evaluate();
+            return region.Allows(current.Outputs, current.LogProb);
+        };
+
+        WarmUpCritic(agent, field, trpo, current, shuffle);
         var reports = new List<RetrainReport>();
         int accepted = 0;
         string? stopped = null;
         for (int u = 1; u <= _options.Updates; u++)
         {
             if (cancellation.IsCancellationRequested) { stopped = "cancelled"; break; }
-            field.ComputeAdvantages(agent.Normalizer, agent.Critic, trpo);
-            var (ratioMean, ratioMax, ess) = ImportanceWeights(agent, field);
-            if (u > 1 && ess < _options.MinEffectiveSampleFraction)
+            current.Evaluate();
+            var (ratioMean, ratioMax, ess) = Summarise(current.Ratios);
+            if (!(ess >= _options.MinEffectiveSampleFraction))
             {
-                stopped = $"effective sample size fell to {ess:P0} of the batch (limit {_options.MinEffectiveSampleFraction:P0})";
+                stopped = $"effective sample size of the importance weights is {ess:P0} of the batch (floor {_options.MinEffectiveSampleFraction:P0})";
                 break;
             }
+            double behaviourKl = region.MaxKl(current.Outputs, current.LogProb);
+            if (!(behaviourKl < _options.BehaviourKl))
+            {
+                stopped = $"mean KL to the behaviour policy reached {behaviourKl:G3}, the bound --behaviour-kl {_options.BehaviourKl:G3}";
+                break;
+            }
+            field.ComputeAdvantages(agent.Normalizer, agent.Critic, trpo, current.Ratios, _options.TraceClip, _options.ValueClip);
             MergedBatch batch = MergedBatch.Build(field, sim?.Collect(agent.Critic, trpo), trpo.NormalizeAdvantage);
-            PolicyStepReport step = policyStep.Update(batch.AsPolicyBatch());
+            PolicyStepReport step = policyStep.Update(batch.AsPolicyBatch(), withinBehaviourRegion);
             if (step.LineSearchSuccess) { agent.PolicyVersion++; accepted++; }
             double valueLoss = agent.Critic.Fit(batch.Observations, batch.Returns, batch.Count, trpo.CriticEpochs, Math.Min(trpo.CriticBatchSize, batch.Count), shuffle);
-            var report = new RetrainReport(u, step, valueLoss, ratioMean, ratioMax, ess, field.Count, batch.Count - field.Count);
+            current.Evaluate();
+            var report = new RetrainReport(u, step, valueLoss, ratioMean, ratioMax, ess, field.Count, batch.Count - field.Count)
+            {
+                BehaviourKl = region.MaxKl(current.Outputs, current.LogProb),
+            };
             reports.Add(report);
+            Log(report, agent.TotalSteps + u);
             Updated?.Invoke(report);
+            if (!step.LineSearchSuccess && report.BehaviourKl >= ExhaustedFraction * _options.BehaviourKl)
+            {
+                // Every trial left the behaviour region: further updates would only refit the critic.
+                stopped = $"the behaviour trust region is used up (mean KL to the behaviour policy {report.BehaviourKl:G3} of --behaviour-kl {_options.BehaviourKl:G3})";
+                break;
+            }
         }
 
+        if (accepted == 0)
+        {
+            // The policy did not change: a new checkpoint would be the same policy under a new SHA-256 (and a refitted
+            // critic), and a "retrained" model that is not. Nothing is written; the caller reports why.
+            return new RetrainResult(null, null, _checkpoint.PolicyVersion, agent.PolicyVersion, field.Episodes, field.Count, reports.Count, 0, reports, stopped);
+        }
         agent.TotalSteps += field.Count + (sim?.StepsTaken ?? 0);
         agent.ParentSha256 = _checkpointSha256;
         var extra = new Dictionary<string, string>(_checkpoint.Extra)
@@ -67,6 +113,7 @@ public sealed class RetrainRun
             [Lineage.Key] = Lineage.ForChildOf(_checkpoint, _checkpointSha256),
             ["retrain.data"] = JsonSerializer.Serialize(field.Provenance),
             ["retrain.sim_steps"] = (sim?.StepsTaken ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["retrain.behaviour_kl"] = JsonSerializer.Serialize(new { bound = _options.BehaviourKl, reached = reports.Count > 0 ? reports[^1].BehaviourKl : 0.0 }),
         };
         Directory.CreateDirectory(outputDirectory);
         string path = Path.Combine(outputDirectory, "ckpt.safetensors");
@@ -75,37 +122,55 @@ public sealed class RetrainRun
         return new RetrainResult(path, sha, _checkpoint.PolicyVersion, agent.PolicyVersion, field.Episodes, field.Count, reports.Count, accepted, reports, stopped);
     }
 
-    /// <summary>Fits the critic to the field data's own GAE returns, recomputing the targets after each fit, so the
-    /// first policy step sees advantages of this plant rather than of the one trained on.</summary>
-    private void WarmUpCritic(Agent agent, FieldBatch field, TrpoOptions trpo, Random shuffle)
+    /// <summary>Fits the critic to the field data's own targets, recomputing them after each fit, so the first
+    /// policy step sees advantages of this plant rather than of the one trained on.</summary>
+    private void WarmUpCritic(Agent agent, FieldBatch field, TrpoOptions trpo, FieldPolicyView current, Random shuffle)
     {
         for (int round = 0; round < _options.CriticWarmupRounds; round++)
         {
-            field.ComputeAdvantages(agent.Normalizer, agent.Critic, trpo);
+            field.ComputeAdvantages(agent.Normalizer, agent.Critic, trpo, current.Ratios, _options.TraceClip, _options.ValueClip);
             agent.Critic.Fit(field.Observations, field.Returns, field.Count, trpo.CriticEpochs, Math.Min(trpo.CriticBatchSize, field.Count), shuffle);
         }
     }
 
-    /// <summary>Mean and max of ρ = π_current/π_behaviour over the field steps, and the effective sample size
-    /// (Σρ)²/(N·Σρ²) — 1 when every ratio is equal (on-policy data), small when a few samples dominate.</summary>
-    public static (double Mean, double Max, double EffectiveFraction) ImportanceWeights(Agent agent, FieldBatch field)
+    private void Log(RetrainReport r, long step)
     {
-        double[] ratios = ImportanceRatios(agent, field);
+        if (_metrics is null) return;
+        _metrics.Write(step,
+        [
+            new(MetricKeys.TrainSurrogateLoss, -r.Policy.SurrogateAfter),
+            new(MetricKeys.TrainValueLoss, r.ValueLoss),
+            new(MetricKeys.TrainKlDivergence, r.Policy.Kl),
+            new(MetricKeys.TrainEntropy, r.Policy.Entropy),
+            new(MetricKeys.TrainImprovementActual, r.Policy.ImprovementActual),
+            new(MetricKeys.TrainImprovementExpected, r.Policy.ImprovementExpected),
+            new(MetricKeys.TrainLineSearchSuccess, r.Policy.LineSearchSuccess ? 1 : 0),
+            new(MetricKeys.TrainLineSearchSteps, r.Policy.LineSearchSteps),
+            new(MetricKeys.TrainCgIterations, r.Policy.CgIterations),
+            new(MetricKeys.TrainCgResidual, r.Policy.CgResidual),
+            new(MetricKeys.TrainMaxStep, r.Policy.MaxStep),
+            new(MetricKeys.TrainStepLength, r.Policy.StepLength),
+            new(MetricKeys.TrainBehaviourKl, r.BehaviourKl),
+            new(MetricKeys.TrainEffectiveSampleFraction, r.EffectiveSampleFraction),
+            new(MetricKeys.TrainRatioMax, r.RatioMax),
+        ]);
+    }
+
+    /// <summary>Mean and max of ρ, and the effective sample size (Σρ)²/(N·Σρ²) — 1 when every ratio is equal
+    /// (on-policy data), small when a few samples dominate. NaN when any ratio is not finite.</summary>
+    public static (double Mean, double Max, double EffectiveFraction) Summarise(ReadOnlySpan<double> ratios)
+    {
         double sum = 0, sumSq = 0, max = 0;
         foreach (double r in ratios) { sum += r; sumSq += r * r; max = Math.Max(max, r); }
-        return (sum / ratios.Length, max, sum * sum / (ratios.Length * sumSq));
+        double ess = sum * sum / (ratios.Length * sumSq);
+        return (sum / ratios.Length, max, double.IsFinite(ess) ? ess : double.NaN);
     }
 
     /// <summary>π_current(a_t|s_t) / π_behaviour(a_t|s_t) for every field step, from the logged log-probabilities.</summary>
     public static double[] ImportanceRatios(Agent agent, FieldBatch field)
     {
-        agent.Normalizer.Normalize(field.RawObservations, field.Observations);
-        var outputs = new float[field.Count * agent.Policy.OutputSize];
-        agent.Policy.Forward(field.Observations, field.Count, outputs);
-        var logProb = new double[field.Count];
-        agent.Policy.LogProb(outputs, field.Actions, field.Count, logProb);
-        var ratios = new double[field.Count];
-        for (int i = 0; i < ratios.Length; i++) ratios[i] = Math.Exp(logProb[i] - field.BehaviourLogProb[i]);
-        return ratios;
+        var view = new FieldPolicyView(agent, field);
+        view.Evaluate();
+        return view.Ratios;
     }
 }

@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
 using TrpoEdge.Trainer.Normalization;
@@ -13,7 +13,7 @@ public sealed class RolloutCollector
     private readonly VectorEnv _envs;
     private readonly MlpPolicy _policy;
     private readonly ObservationNormalizer _normalizer;
-    private readonly Xoshiro256 _rng;
+    private readonly Pcg64 _rng;
     private readonly float[] _current, _stepNormalized, _stepOutputs, _envActions;
     private readonly double[] _stepRewards;
     private readonly bool[] _stepTerminated, _stepTruncated;
@@ -25,7 +25,7 @@ public sealed class RolloutCollector
         _envs = envs;
         _policy = policy;
         _normalizer = normalizer;
-        _rng = new Xoshiro256(seed);
+        _rng = new Pcg64(seed);
         int e = envs.Count, d = envs.ObsSize;
         _current = new float[e * d];
         _stepNormalized = new float[e * d];

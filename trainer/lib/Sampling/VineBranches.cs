@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
 using TrpoEdge.Trainer.Normalization;
@@ -21,7 +21,7 @@ public sealed class VineBranches
     private readonly ObservationNormalizer _normalizer;
     private readonly ValueFunction? _critic;
     private readonly List<IEnv> _envs = [];
-    private Xoshiro256[] _noise = [];
+    private Pcg64[] _noise = [];
     private float[] _raw = [], _compact = [], _outputs = [], _actions = [], _values = [];
     private double[] _discount = [];
     private bool[] _running = [], _bootstrap = [];
@@ -62,7 +62,7 @@ public sealed class VineBranches
         for (int b = 0; b < count; b++)
         {
             _envs[b].RestoreState(states[b / k]);
-            _noise[b] = new Xoshiro256(noiseSeeds[b / k]); // common random numbers: the same stream for all K branches
+            _noise[b] = new Pcg64(noiseSeeds[b / k]); // common random numbers: the same stream for all K branches
             q[b] = 0;
             _discount[b] = 1;
             _running[b] = true;
@@ -131,7 +131,7 @@ public sealed class VineBranches
         while (_envs.Count < count) _envs.Add(_factory());
         if (_rows.Length >= count) return;
         int d = _policy.ObservationSize;
-        _noise = new Xoshiro256[count];
+        _noise = new Pcg64[count];
         _raw = new float[count * d];
         _compact = new float[count * d];
         _outputs = new float[count * _policy.OutputSize];

@@ -1,4 +1,4 @@
-using TrpoEdge.Core.Randomness;
+using TrpoEdge.Sim.Random;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
 using TrpoEdge.Trainer.Normalization;
@@ -29,7 +29,7 @@ public sealed class VineSampler
     private readonly VineBranches _branches;
     private readonly double _gamma;
     private readonly bool _scaleAdvantages;
-    private readonly Xoshiro256 _rng;
+    private readonly Pcg64 _rng;
     private readonly bool _discrete;
     private int[] _slotOf = [], _chosen = [];
     private EnvState[] _states = [];
@@ -52,7 +52,7 @@ public sealed class VineSampler
         _gamma = trpo.Gamma;
         _scaleAdvantages = trpo.NormalizeAdvantage;
         _branches = new VineBranches(factory, policy, normalizer, options.Bootstrap ? critic : null);
-        _rng = new Xoshiro256(seed);
+        _rng = new Pcg64(seed);
         _discrete = policy is CategoricalMlpPolicy;
         ActionsPerState = _discrete ? policy.OutputSize : options.Actions;
         Capture = CaptureStates;

@@ -63,11 +63,12 @@ public sealed class Agent
     }
 
     /// <summary>Rebuilds an agent from a checkpoint. <paramref name="overrides"/> may change training settings
-    /// (budget, seed, hyperparameters) but not the network shape, which the checkpoint fixes.</summary>
+    /// (budget, seed, hyperparameters) but not the network shape, which the checkpoint fixes. Without overrides the
+    /// checkpoint's own stored options are used, and a checkpoint whose options cannot be read is refused: falling
+    /// back to defaults would silently retrain with another γ, λ or δ than the policy was trained with.</summary>
     public static Agent FromCheckpoint(PolicyCheckpoint checkpoint, TrainingOptions? overrides = null, IEngineProvider? engines = null)
     {
-        TrainingOptions stored = DeserializeOptions(checkpoint.Hyperparameters) ?? new TrainingOptions();
-        TrainingOptions options = (overrides ?? stored) with
+        TrainingOptions options = (overrides ?? StoredOptions(checkpoint)) with
         {
             EnvId = checkpoint.EnvId,
             Hidden = checkpoint.Hidden,
@@ -149,11 +150,23 @@ public sealed class Agent
 
     private static string SerializeOptions(TrainingOptions options) => JsonSerializer.Serialize(options, Json);
 
-    private static TrainingOptions? DeserializeOptions(string json)
+    /// <summary>The training options stored in the checkpoint's metadata; throws when they are missing or unreadable.</summary>
+    public static TrainingOptions StoredOptions(PolicyCheckpoint checkpoint)
     {
-        if (string.IsNullOrWhiteSpace(json)) return null;
-        try { return JsonSerializer.Deserialize<TrainingOptions>(json, Json); }
-        catch (JsonException) { return null; } // an older or foreign checkpoint: fall back to defaults, the shape comes from tensors
+        string json = checkpoint.Hyperparameters;
+        const string what = "Give the options explicitly (trainer train --resume CKPT --config FILE), or use a checkpoint written by this version of the trainer.";
+        if (string.IsNullOrWhiteSpace(json))
+            throw new InvalidDataException($"The checkpoint ({checkpoint.EnvId}, policy version {checkpoint.PolicyVersion}) stores no training options (metadata \"hyperparameters\" is empty), so γ, λ, δ and the critic's settings are unknown. {what}");
+        try
+        {
+            return JsonSerializer.Deserialize<TrainingOptions>(json, Json)
+                ?? throw new InvalidDataException($"The checkpoint's training options are JSON null. {what}");
+        }
+        catch (JsonException e)
+        {
+            string shown = json.Length > 120 ? json[..120] + "…" : json;
+            throw new InvalidDataException($"The checkpoint's training options cannot be read ({e.Message}): {shown}. {what}", e);
+        }
     }
 
 }

@@ -22,8 +22,10 @@ public sealed class Evaluator
         _parallel = parallel;
     }
 
-    /// <summary>Returns each episode's undiscounted return, in episode order.</summary>
-    public double[] Run(int episodes, ulong baseSeed, Action<int, IEnv>? afterStep = null)
+    /// <summary>Returns each episode's undiscounted return, in episode order. <paramref name="afterStep"/> sees
+    /// (episode, env) after every step; <paramref name="onFrame"/> sees every reset and step with its action and
+    /// return so far (for videos).</summary>
+    public double[] Run(int episodes, ulong baseSeed, Action<int, IEnv>? afterStep = null, Action<EvaluationFrame>? onFrame = null)
     {
         var returns = new double[episodes];
         int lanes = Math.Min(_parallel, episodes);
@@ -44,8 +46,10 @@ public sealed class Evaluator
         {
             episodeOf[k] = next;
             envs[k].Reset(baseSeed + (ulong)next, raw.AsSpan(k * d, d));
+            onFrame?.Invoke(new EvaluationFrame(next, 0, envs[k], default, 0, 0));
             next++;
         }
+        var steps = new int[lanes];
         int remaining = episodes;
         while (remaining > 0)
         {
@@ -62,12 +66,15 @@ public sealed class Evaluator
                 StepResult r = envs[k].Step(envAction, raw.AsSpan(k * d, d));
                 returns[episodeOf[k]] += r.Reward;
                 afterStep?.Invoke(episodeOf[k], envs[k]);
+                onFrame?.Invoke(new EvaluationFrame(episodeOf[k], ++steps[k], envs[k], envAction, r.Reward, returns[episodeOf[k]]));
                 if (!r.Done) continue;
                 remaining--;
                 if (next < episodes)
                 {
                     episodeOf[k] = next;
+                    steps[k] = 0;
                     envs[k].Reset(baseSeed + (ulong)next, raw.AsSpan(k * d, d));
+                    onFrame?.Invoke(new EvaluationFrame(next, 0, envs[k], default, 0, 0));
                     next++;
                 }
                 else episodeOf[k] = -1;

@@ -23,6 +23,10 @@ public sealed record TrainingOptions
     public int EvalEvery { get; init; } = 10;
     public int EvalEpisodes { get; init; } = 10;
     public int FinalEvalEpisodes { get; init; } = 100;
+    /// <summary>Record MP4s of deterministic evaluation episodes every this many updates and at the end (0 = no videos).</summary>
+    public int VideoEvery { get; init; } = 50;
+    /// <summary>Episodes recorded per video evaluation.</summary>
+    public int VideoEpisodes { get; init; } = 1;
     /// <summary>Write a checkpoint every this many updates (0 = only at the end).</summary>
     public int CheckpointEvery { get; init; } = 25;
     /// <summary>Stop early once the deterministic evaluation return reaches this (null = never).</summary>
@@ -50,6 +54,8 @@ public sealed record TrainingOptions
         TrpoOptions.Require(EvalEvery >= 0, nameof(EvalEvery), EvalEvery, ">= 0");
         TrpoOptions.Require(EvalEpisodes >= 1, nameof(EvalEpisodes), EvalEpisodes, ">= 1");
         TrpoOptions.Require(FinalEvalEpisodes >= 1, nameof(FinalEvalEpisodes), FinalEvalEpisodes, ">= 1");
+        TrpoOptions.Require(VideoEvery >= 0, nameof(VideoEvery), VideoEvery, ">= 0 (0 turns videos off)");
+        TrpoOptions.Require(VideoEpisodes >= 1 && VideoEpisodes <= 100, nameof(VideoEpisodes), VideoEpisodes, "between 1 and 100");
         TrpoOptions.Require(CheckpointEvery >= 0, nameof(CheckpointEvery), CheckpointEvery, ">= 0");
         TrpoOptions.Require(Trpo.CriticBatchSize <= BatchSize, "CriticBatchSize", Trpo.CriticBatchSize, $"<= the rollout batch ({NumEnvs} envs × {StepsPerEnv} steps = {BatchSize})");
         Trpo.Validate();

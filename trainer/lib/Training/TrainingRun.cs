@@ -7,6 +7,7 @@ using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Rollouts;
 using TrpoEdge.Trainer.Sampling;
+using TrpoEdge.Trainer.Video;
 
 namespace TrpoEdge.Trainer.Training;
 
@@ -38,6 +39,10 @@ public sealed class TrainingRun
 
     /// <summary>Threshold on the deterministic evaluation return whose first crossing is reported (e.g. −200).</summary>
     public double? ReportThreshold { get; init; }
+
+    /// <summary>Writes evaluation videos every <see cref="TrainingOptions.VideoEvery"/> updates and at the end; null
+    /// (the default) records none.</summary>
+    public EvaluationVideos? Videos { get; init; }
 
     public TrainingResult Run(CancellationToken cancellation)
     {
@@ -103,6 +108,9 @@ public sealed class TrainingRun
                     crossed = _agent.TotalSteps;
             }
 
+            if (Videos is not null && o.VideoEvery > 0 && update % o.VideoEvery == 0 && !last)
+                Videos.Record(evaluator, EvalSeed(o), $"epoch_{update}");
+
             var report = new UpdateReport(update, _agent.TotalSteps, collector.Tracker.MeanReturn, collector.Tracker.MeanLength,
                 step, valueLoss, explained, MeanStd(), sps, evalMean, evalStd) { Phases = phases };
             Log(report);
@@ -112,7 +120,12 @@ public sealed class TrainingRun
         }
 
         (string path, string sha) = Save(buffer, penalty);
-        var final = evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o));
+        // The final evaluation's first episodes are also the final videos (same seeds, no extra episodes played).
+        EpisodeRecorder?[] recorders = o.VideoEvery > 0 ? Videos?.NewRecorders() ?? [] : [];
+        var final = recorders.Length == 0
+            ? evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o))
+            : evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o), onFrame: f => EvaluationVideos.Capture(recorders, f));
+        if (recorders.Length > 0) Videos!.SaveAll(recorders, "final");
         var (mean, std) = Statistics.MeanStd(final);
         if (ReportThreshold is { } t && crossed is null && mean >= t) crossed = _agent.TotalSteps;
         _metrics?.Write(_agent.TotalSteps, [new(MetricKeys.EvalReturnMean, mean), new(MetricKeys.EvalReturnStd, std)]);
@@ -152,7 +165,7 @@ public sealed class TrainingRun
     private void Log(UpdateReport r)
     {
         if (_metrics is null) return;
-        var row = new List<KeyValuePair<string, double>>(16)
+        var row = new List<KeyValuePair<string, double>>(20)
         {
             new(MetricKeys.RolloutEpReturnMean, r.EpisodeReturnMean),
             new(MetricKeys.RolloutEpLenMean, r.EpisodeLengthMean),
@@ -165,6 +178,10 @@ public sealed class TrainingRun
             new(MetricKeys.TrainLineSearchSuccess, r.Policy.LineSearchSuccess ? 1 : 0),
             new(MetricKeys.TrainLineSearchSteps, r.Policy.LineSearchSteps),
             new(MetricKeys.TrainExplainedVariance, r.ExplainedVariance),
+            new(MetricKeys.TrainCgIterations, r.Policy.CgIterations),
+            new(MetricKeys.TrainCgResidual, r.Policy.CgResidual),
+            new(MetricKeys.TrainMaxStep, r.Policy.MaxStep),
+            new(MetricKeys.TrainStepLength, r.Policy.StepLength),
             new(MetricKeys.TimeStepsPerSecond, r.StepsPerSecond),
         };
         if (!double.IsNaN(r.Std)) row.Add(new(MetricKeys.TrainStd, r.Std));
