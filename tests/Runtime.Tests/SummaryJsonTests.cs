@@ -9,7 +9,7 @@ namespace TrpoEdge.Runtime.Tests;
 public sealed class SummaryJsonTests
 {
     [Fact]
-    public void Summary_has_every_key_in_order_and_the_first_action_time_lies_within_the_run()
+    public void Summary_has_the_keys_scripts_read_and_the_first_action_time_lies_within_the_run()
     {
         using var dir = new TempDir();
         var (_, model) = ExportedPolicies.Export(ExportedPolicies.PendulumCheckpoint(seed: 8), dir.Path);
@@ -20,9 +20,11 @@ public sealed class SummaryJsonTests
         Assert.True(code == 0, stderr);
 
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
-        Assert.Equal(["episodes", "steps", "return_mean", "return_std", "returns", "latency_p50_us", "latency_p99_us", "jitter_p99_us",
-            "deadline_misses", "faults", "clamps", "cancelled", "elapsed_s", "period_s", "first_action_utc"],
-            doc.RootElement.EnumerateObject().Select(p => p.Name));
+        string[] keys = doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray();
+        foreach (string k in new[] { "episodes", "steps", "return_mean", "return_std", "returns", "latency_p50_us", "latency_p99_us",
+            "jitter_p99_us", "deadline_misses", "faults", "clamps", "cancelled", "elapsed_s", "period_s" })
+            Assert.Contains(k, keys);
+        Assert.Equal("first_action_utc", keys[^1]);
         Assert.Equal(2, doc.RootElement.GetProperty("episodes").GetInt32());
         Assert.Equal(400, doc.RootElement.GetProperty("steps").GetInt64());
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("jitter_p99_us").ValueKind);
