@@ -13,6 +13,8 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["serial"] = ("serial link over a pty to a rig-emulator process: exchanges/s, STATE/ACTION round trip p50/p99 and bytes per round trip (lockstep, 100 Hz, 1 kHz), termios port and System.IO.Ports side by side, vs the codec in memory", SerialBench.Run),
     ["export"] = ("ONNX export of a [64,64] and [256,256] policy (graph build, whole export, --verify) vs loading the checkpoint", ExportBench.Run),
     ["mqtt"] = ("MQTT on a local mosquitto: state→action round trip through the broker (MqttPlant.Step p50/p99) vs bare ping-pong; trajectory steps stored/s by the collector vs direct import", MqttBench.Run),
+    ["gpu"] = ("TRPO on Pendulum-v1 with every update on a CUDA GPU: steps/s at 1k/4k/16k/64k envs beside the CPU engine, wall time to -200 (--device cuda:N | cpu-sim)", GpuBench.Run),
+    ["edge"] = ("the runtime published four ways (x64 JIT, x64 NativeAOT, arm64 JIT and NativeAOT under qemu-user): size on disk, exec to first action, inference p50/p99, peak RSS on x64", EdgeBench.Run),
     ["runtime"] = ("ONNX Runtime Run latency of a [64,64] policy at batch 1 (p50/p99, bytes/op) vs a managed forward, managed bytes per control step; 1 kHz loop jitter per pacing mode (incl. --realtime), 10 runs of 5 s each without and with a CPU hog: median and worst p99", RuntimeBench.Run),
 };
 

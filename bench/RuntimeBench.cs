@@ -146,7 +146,7 @@ public static class RuntimeBench
         catch (IOException) { return "n/a"; }
     }
 
-    private static PolicyCheckpoint Checkpoint(int[] hidden)
+    internal static PolicyCheckpoint Checkpoint(int[] hidden)
     {
         var rng = new Pcg64(42);
         List<DenseLayer> Layers()

@@ -15,6 +15,11 @@ APT_PACKAGES=(socat mosquitto python3-onnx python3-numpy libopenblas0 gcc-avr av
 if [ "$(uname -s)" = Linux ] && ! grep -q GLIBCXX_3.4.32 "$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')" 2>/dev/null; then
   APT_PACKAGES+=(g++ patchelf)
 fi
+# The edge tests cross-build the runtime as a linux-arm64 NativeAOT binary (clang, lld, llvm-objcopy, the aarch64
+# cross linker and C library) and run it under qemu-user with Debian's arm64 libraries (about 160 MB of packages).
+EDGE_PACKAGES=(clang lld llvm qemu-user-static gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
+  libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64 libssl3:arm64)
+APT_PACKAGES+=("${EDGE_PACKAGES[@]}")
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,6 +27,9 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing missing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if [[ " ${missing[*]}" == *":arm64"* ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    $SUDO dpkg --add-architecture arm64
+  fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -252,7 +252,8 @@ public sealed class RuntimeCommand
             using PosixSignalRegistration? term = OperatingSystem.IsWindows() ? null
                 : PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cts.Cancel(); });
 
-            var loop = new ControlLoop(plant, policy, loopOptions, log);
+            var clock = new FirstActionClock(policy);
+            var loop = new ControlLoop(plant, clock, loopOptions, log);
             loop.SchedulingReady = scheduling =>
             {
                 if (scheduling.Refusal is { } refusal) Error.WriteLine($"runtime: {refusal}.");
@@ -283,7 +284,7 @@ public sealed class RuntimeCommand
 
             WriteSummary(summary, logPath, log, plant);
             if (plant is SerialPlant serial) Console.MarkupLine($"[grey]serial link[/] {Markup.Escape(serial.LinkStats.ToString())}");
-            if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary);
+            if (parsed.GetValue(_summaryJson) is { } summaryJson) RunSummaryJson.Write(summaryJson, summary, clock.FirstActionUtc);
             if (summary.Cancelled) return ExitCodes.Cancelled;
             return summary.Episodes.Any(e => e.End is EpisodeEnd.Fault or EpisodeEnd.SafetyLimit) ? ExitCodes.SafetyStop : ExitCodes.Ok;
         }

@@ -51,8 +51,8 @@ public sealed class TrainerCliTests : IDisposable
             return;
         }
         Assert.Equal(2, code);
-        string flat = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "); // Spectre wraps at 80 columns when redirected
-        Assert.StartsWith("error: The TorchSharp engine could not load LibTorch: the system libstdc++ lacks GLIBCXX_3.4.32", flat.TrimStart());
+        string flat = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        Assert.StartsWith("trainer: error: The TorchSharp engine could not load LibTorch: the system libstdc++ lacks GLIBCXX_3.4.32", flat.TrimStart());
         Assert.Contains("apt-get install g++ patchelf", flat);
         Assert.DoesNotContain("LoadNativeBackend", output); // TorchSharp's page-long loader trace stays out
     }

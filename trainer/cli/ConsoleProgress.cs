@@ -7,7 +7,7 @@ namespace TrpoEdge.Trainer.Cli;
 /// the output is redirected (CI logs, pipes).</summary>
 internal static class ConsoleProgress
 {
-    public static async Task<TrainingResult> Run(TrainingRun run, TrainingOptions options, long startSteps, CancellationToken cancellation)
+    public static async Task<TrainingResult> Run(ITrainingLoop run, TrainingOptions options, long startSteps, CancellationToken cancellation)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive || Console.IsOutputRedirected)
         {

@@ -7,6 +7,9 @@ using TrpoEdge.Core.Files;
 using TrpoEdge.Exporter;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Engines;
+using TrpoEdge.Trainer.Gpu.Device;
+using TrpoEdge.Trainer.Gpu.Engines;
+using TrpoEdge.Trainer.Gpu.Training;
 using TrpoEdge.Trainer.Metrics;
 using TrpoEdge.Trainer.Retraining;
 using TrpoEdge.Trainer.Training;
@@ -40,7 +43,7 @@ internal static class TrainCommand
         var penaltyLr = new Option<double?>("--penalty-lr") { Description = "Penalty: the policy's Adam learning rate." };
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
         var engine = new Option<string>("--engine") { Description = "What computes the networks and their derivatives: managed (default; the built-in engine, fastest at these sizes) or torchsharp (LibTorch 2.10 CPU autograd; build it first with `dotnet build trainer/torch -c Release`). Same TRPO, same checkpoint and ONNX either way.", DefaultValueFactory = _ => EngineCatalog.Managed };
-        var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N] with --engine torchsharp where LibTorch reports CUDA. This build's LibTorch is the CPU one, so cuda is refused with a message.", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N]: with the default engine, the GPU engine (ILGPU over the CUDA driver) runs the environments, rollouts and the whole update on NVIDIA GPU N — give it thousands of environments with --n-envs; Pendulum-v1, CartPole-v1 and rig files, single-path trust-region TRPO. With --engine torchsharp, cuda needs a CUDA LibTorch, which this build does not have, so it is refused with a message. Without a CUDA device, cuda is refused with a message (exit 2).", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, force, set, threshold, noExport, summaryJson,
             sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta, engine, device };
         command.SetAction((parse, cancellation) => CliErrors.Guard(async () =>
@@ -57,9 +60,15 @@ internal static class TrainCommand
             CheckRunFolder(runDir, parse.GetValue(resume), parse.GetValue(force));
             string? json = parse.GetValue(summaryJson);
             if (json is not null) FilePaths.EnsureNotAnInput("--summary-json", json, ("--resume", parse.GetValue(resume)), ("--config", parse.GetValue(config)));
-            IEngineProvider engines = EngineCatalog.Resolve(parse.GetValue(engine)!, parse.GetValue(device)!);
+            string engineName = parse.GetValue(engine)!, deviceText = parse.GetValue(device)!;
+            DeviceSpec deviceSpec = DeviceSpec.Parse(deviceText);
+            bool onGpu = deviceSpec.IsCuda && string.Equals(engineName.Trim(), EngineCatalog.Managed, StringComparison.OrdinalIgnoreCase);
+            IEngineProvider? engines = onGpu ? null : EngineCatalog.Resolve(engineName, deviceText);
             using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
-            return await Run(options, engines, runDir, parse.GetValue(resume), parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId), !parse.GetValue(noExport), json, interrupt.Token);
+            double? limit = parse.GetValue(threshold) ?? DefaultThreshold(options.EnvId);
+            return onGpu
+                ? await RunOnGpu(options, deviceSpec, runDir, parse.GetValue(resume), limit, !parse.GetValue(noExport), json, interrupt.Token)
+                : await Run(options, engines!, null, runDir, parse.GetValue(resume), limit, !parse.GetValue(noExport), json, interrupt.Token);
         }));
         return command;
     }
@@ -112,7 +121,16 @@ internal static class TrainCommand
     internal static string SafeName(string envId) =>
         string.Concat(Path.GetFileNameWithoutExtension(envId).Select(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_' ? c : '_'));
 
-    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, string runDir, string? resumePath, double? threshold, bool export, string? summaryJson, CancellationToken cancellation)
+    /// <summary>--device cuda[:N]: the GPU engine and its device-resident loop; the device is opened before anything
+    /// is written, so a machine without CUDA gets one clear error line.</summary>
+    private static async Task<int> RunOnGpu(TrainingOptions options, DeviceSpec spec, string runDir, string? resumePath, double? threshold, bool export, string? summaryJson, CancellationToken cancellation)
+    {
+        using GpuDevice gpu = GpuDevice.OpenCuda(spec.Ordinal);
+        AnsiConsole.MarkupLineInterpolated($"GPU: [bold]{gpu.Name}[/] ({spec})");
+        return await Run(options, new GpuEngineProvider(gpu), gpu, runDir, resumePath, threshold, export, summaryJson, cancellation);
+    }
+
+    private static async Task<int> Run(TrainingOptions options, IEngineProvider engines, GpuDevice? gpu, string runDir, string? resumePath, double? threshold, bool export, string? summaryJson, CancellationToken cancellation)
     {
         IEnv probe = EnvRegistry.Make(options.EnvId);
         Agent agent;
@@ -134,10 +152,12 @@ internal static class TrainCommand
         File.WriteAllText(Path.Combine(runDir, "config.yml"), TrainingConfig.ToYaml(options with { EnvId = probe.Id },
             $"The settings this run resolved (defaults, config file, --set, flags). Repeat it with\n  trainer train --env {probe.Id} --config {Path.Combine(runDir, "config.yml")}"));
         using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
-        EvaluationVideos? videos = options.VideoEvery > 0
+        EvaluationVideos? videos = options.VideoEvery > 0 && gpu is null
             ? new EvaluationVideos(runDir, options.VideoEpisodes) { Warn = line => Console.Error.WriteLine(line) }
             : null;
-        var run = new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos };
+        ITrainingLoop run = gpu is null
+            ? new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos }
+            : new GpuTrainingRun(agent, gpu, runDir, metrics) { ReportThreshold = threshold };
         AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}, {engines.Name} engine) → {runDir}");
         if (videos?.MissingFfmpeg is { } missing) Console.Error.WriteLine(missing);
         if (RoundedTotal(options, agent.TotalSteps) is { } rounded)

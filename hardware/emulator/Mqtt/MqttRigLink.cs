@@ -20,7 +20,7 @@ namespace TrpoEdge.Emulator.Mqtt;
 /// <para>Sessions, the gateway's part of the protocol (the serial line has no third party to guard against): a HELLO
 /// opens the session it names unless that session was seen before (a replayed HELLO); ACTION and STOP count only for
 /// the open session. Anything else is refused, counted in <see cref="Refused"/>, and never reaches the rig. MQTTnet is
-/// used directly: hardware/ may not reference the runtime's client (DESIGN.md layering), and a real rig's gateway
+/// used directly: hardware/ may not reference the runtime's client (docs/ARCHITECTURE.md, layering), and a real rig's gateway
 /// would carry its own too.</para></summary>
 public sealed class MqttRigLink : IByteLink, IDisposable
 {

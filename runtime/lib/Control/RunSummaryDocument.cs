@@ -24,4 +24,5 @@ internal sealed record RunSummaryDocument(
     [property: JsonPropertyName("period_s")] double? PeriodSeconds,
     [property: JsonPropertyName("paced_by")] string PacedBy,
     [property: JsonPropertyName("plant_period_s")] double PlantPeriodSeconds,
-    [property: JsonPropertyName("scheduling")] SchedulingDocument? Scheduling);
+    [property: JsonPropertyName("scheduling")] SchedulingDocument? Scheduling,
+    [property: JsonPropertyName("first_action_utc")] string? FirstActionUtc);

@@ -6,7 +6,8 @@ namespace TrpoEdge.Runtime.Control;
 /// can read results without scraping the console table. Latencies are in microseconds; absent figures are null.</summary>
 public static class RunSummaryJson
 {
-    public static void Write(string path, RunSummary s)
+    /// <param name="firstActionUtc">When the first action was computed, written as <c>first_action_utc</c> (ISO 8601).</param>
+    public static void Write(string path, RunSummary s, DateTime? firstActionUtc = null)
     {
         static double? Finite(double v) => double.IsFinite(v) ? v : null;
         var document = new RunSummaryDocument(
@@ -32,7 +33,8 @@ public static class RunSummaryJson
             Scheduling: s.Scheduling is not { } sch ? null : new SchedulingDocument(
                 sch.Policy, sch.Priority, sch.Cpu, sch.MemoryLocked,
                 sch.Pacing switch { LoopPacing.AbsoluteSleep => "clock_nanosleep_abstime", LoopPacing.TimerFd => "timerfd", _ => "relative_sleep" },
-                sch.SpinFraction, sch.RealtimeRequested, sch.Refusal));
+                sch.SpinFraction, sch.RealtimeRequested, sch.Refusal),
+            FirstActionUtc: firstActionUtc?.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         File.WriteAllText(path, JsonSerializer.Serialize(document, RunSummaryJsonContext.Default.RunSummaryDocument) + "\n");

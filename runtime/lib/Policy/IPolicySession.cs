@@ -1,7 +1,7 @@
 namespace TrpoEdge.Runtime.Policy;
 
-/// <summary>The seam between the control loop and whatever computes actions: an ONNX Runtime session in the
-/// programs, fakes in the tests.</summary>
+/// <summary>The seam between the control loop and whatever computes actions: <see cref="PolicySession"/> runs the
+/// exported model in ONNX Runtime; tests use fakes; <see cref="FirstActionClock"/> wraps one to time start-up.</summary>
 public interface IPolicySession : IDisposable
 {
     /// <summary>The contract the model states (env id, spaces, policy version, SHA-256s).</summary>

@@ -54,6 +54,16 @@ public sealed class ObservationNormalizer
                 double d = observations[i * Size + j] - batchMean[j];
                 batchM2[j] += d * d;
             }
+        UpdateFromMoments(batchMean, batchM2, n);
+    }
+
+    /// <summary>Folds a batch given by its per-dimension mean and sum of squared deviations Σ(x − mean)² over
+    /// <paramref name="n"/> rows (what a device engine reduces without copying the observations to the host).</summary>
+    public void UpdateFromMoments(ReadOnlySpan<double> batchMean, ReadOnlySpan<double> batchM2, long n)
+    {
+        if (!Enabled || n == 0) return;
+        if (batchMean.Length != Size || batchM2.Length != Size)
+            throw new ArgumentException($"Batch moments have {batchMean.Length}/{batchM2.Length} dimensions; the observation has {Size}.");
         double total = _count + n;
         for (int j = 0; j < Size; j++)
         {
@@ -65,6 +75,12 @@ public sealed class ObservationNormalizer
         _count = total;
         Refresh();
     }
+
+    /// <summary>The float32 mean and √(var + ε) that <see cref="Normalize"/> (and the exported graph) use.</summary>
+    public ReadOnlySpan<float> Mean32 => _mean32;
+
+    /// <inheritdoc cref="Mean32"/>
+    public ReadOnlySpan<float> Std32 => _std32;
 
     /// <summary>Normalises rows of raw observations into <paramref name="output"/> (same shape).</summary>
     public void Normalize(ReadOnlySpan<float> raw, Span<float> output)

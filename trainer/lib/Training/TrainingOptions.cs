@@ -45,7 +45,8 @@ public sealed record TrainingOptions
     {
         if (string.IsNullOrWhiteSpace(EnvId)) throw new ArgumentException("An environment id is required, e.g. --env Pendulum-v1.");
         TrpoOptions.Require(TotalSteps >= 1, nameof(TotalSteps), TotalSteps, ">= 1, e.g. 500000");
-        TrpoOptions.Require(NumEnvs >= 1 && NumEnvs <= 4096, nameof(NumEnvs), NumEnvs, "between 1 and 4096, e.g. 16");
+        // Up to 2^20: --device cuda steps tens of thousands of environments at once.
+        TrpoOptions.Require(NumEnvs >= 1 && NumEnvs <= 1 << 20, nameof(NumEnvs), NumEnvs, "between 1 and 1048576, e.g. 16 (thousands with --device cuda)");
         TrpoOptions.Require(StepsPerEnv >= 1, nameof(StepsPerEnv), StepsPerEnv, ">= 1, e.g. 200");
         TrpoOptions.Require(Hidden.Length >= 1 && Hidden.All(h => h >= 1 && h <= 4096), nameof(Hidden), string.Join(",", Hidden), "one or more layer widths in 1..4096, e.g. [64, 64]");
         TrpoOptions.Require(Activation is "tanh" or "relu", nameof(Activation), Activation, "\"tanh\" or \"relu\"");

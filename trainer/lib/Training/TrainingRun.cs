@@ -14,7 +14,7 @@ namespace TrpoEdge.Trainer.Training;
 /// <summary>The single-path TRPO training loop: collect → advantages → policy step → critic fit → normaliser update
 /// → diagnostics, evaluation and checkpoints. Cancellation is honoured between updates, after which the agent is
 /// saved, so Ctrl-C never loses more than the update in flight.</summary>
-public sealed class TrainingRun
+public sealed class TrainingRun : ITrainingLoop
 {
     /// <summary>Observations kept in the checkpoint for the exporter's verification.</summary>
     public const int RecordedObservationCount = 1000;

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using TrpoEdge.Core.Checkpoints;
+using TrpoEdge.Sim;
+using TrpoEdge.Trainer.Algorithms;
+using TrpoEdge.Trainer.Constraints;
+using TrpoEdge.Trainer.Gpu.Device;
+using TrpoEdge.Trainer.Gpu.Engines;
+using TrpoEdge.Trainer.Metrics;
+using TrpoEdge.Trainer.Sampling;
+using TrpoEdge.Trainer.Training;
+
+namespace TrpoEdge.Trainer.Gpu.Training;
+
+/// <summary>The single-path TRPO loop with every update on the device: the environments step as kernels
+/// (<see cref="DeviceCollector"/>), GAE and the statistics reduce there, and the same <see cref="TrpoPolicyStep"/> and
+/// <see cref="ValueFunction"/> as the CPU loop run on the GPU engines over the device-resident batch
+/// (<see cref="TrpoPolicyStep.UpdateStaged"/>, <see cref="ValueFunction.FitStaged"/>). The host sees scalars, θ once per
+/// update (so evaluation and checkpoints use the host policy, as on the CPU) and a sample of observations per
+/// checkpoint; checkpoints are <see cref="Agent.ToCheckpoint"/>'s, byte for byte the CPU loop's format.</summary>
+public sealed class GpuTrainingRun : ITrainingLoop
+{
+    private readonly Agent _agent;
+    private readonly GpuDevice _device;
+    private readonly string _outputDirectory;
+    private readonly IMetricsSink? _metrics;
+
+    /// <param name="agent">Built with a <see cref="GpuEngineProvider"/> on <paramref name="device"/>, so its critic's
+    /// engine is the device's.</param>
+    public GpuTrainingRun(Agent agent, GpuDevice device, string outputDirectory, IMetricsSink? metrics = null)
+    {
+        if (agent.Critic.Engine is not GpuValueEngine)
+            throw new ArgumentException("The agent's critic must run on the GPU engine: create it with a GpuEngineProvider.", nameof(agent));
+        TrainingOptions o = agent.Options;
+        if (o.Sampling != SamplingScheme.SinglePath || o.Constraint != PolicyConstraint.TrustRegion)
+            throw new NotSupportedException("--device cuda runs single-path TRPO with the trust region; the vine and KL-penalty variants run on --device cpu.");
+        _agent = agent;
+        _device = device;
+        _outputDirectory = outputDirectory;
+        _metrics = metrics;
+    }
+
+    public string CheckpointPath => Path.Combine(_outputDirectory, "ckpt.safetensors");
+
+    public event Action<UpdateReport>? Updated;
+
+    public double? ReportThreshold { get; init; }
+
+    public TrainingResult Run(CancellationToken cancellation)
+    {
+        TrainingOptions o = _agent.Options;
+        Directory.CreateDirectory(_outputDirectory);
+        var clock = Stopwatch.StartNew();
+        ulong streamSeed = o.Seed * 1_000_003UL + (ulong)_agent.TotalSteps;
+        var critic = (GpuValueEngine)_agent.Critic.Engine;
+        var policyEngine = new GpuPolicyEngine(_device, _agent.Policy);
+        using var policyStep = new TrpoPolicyStep(policyEngine, o.Trpo);
+        using var collector = new DeviceCollector(_device, o.EnvId, o.NumEnvs, o.StepsPerEnv, policyEngine, _agent.Policy, _agent.Normalizer, streamSeed);
+        var shuffle = new Random(unchecked((int)streamSeed));
+        var evaluator = new Evaluator(() => EnvRegistry.Make(o.EnvId), _agent.Policy, _agent.Normalizer);
+        int n = collector.Count;
+        long? crossed = null;
+        int update = 0;
+        bool cancelled = false;
+
+        while (_agent.TotalSteps < o.TotalSteps)
+        {
+            if (cancellation.IsCancellationRequested) { cancelled = true; break; }
+            long updateStart = Stopwatch.GetTimestamp();
+            collector.Collect();
+            _device.Synchronize();
+            long collected = Stopwatch.GetTimestamp();
+            collector.ComputeAdvantages(critic, o.Trpo.Gamma, o.Trpo.GaeLambda);
+            double explained = collector.ExplainedVariance();
+            if (o.Trpo.NormalizeAdvantage) collector.StandardizeAdvantages();
+            long advantaged = Stopwatch.GetTimestamp();
+            policyEngine.StageDevice(collector.Observations.View, collector.Actions.View, collector.BehaviourLogProb.View, collector.Advantages.View, n);
+            PolicyStepReport step = policyStep.UpdateStaged();
+            if (step.LineSearchSuccess) _agent.PolicyVersion++;
+            long stepped = Stopwatch.GetTimestamp();
+            critic.StageDevice(collector.Observations.View, collector.Returns.View, n);
+            double valueLoss = _agent.Critic.FitStaged(n, o.Trpo.CriticEpochs, o.Trpo.CriticBatchSize, shuffle);
+            long fitted = Stopwatch.GetTimestamp();
+            collector.UpdateNormalizer();
+            _agent.TotalSteps += n;
+            update++;
+            double sps = n / Stopwatch.GetElapsedTime(updateStart).TotalSeconds;
+            var phases = new PhaseTimes(Seconds(updateStart, collected), Seconds(collected, advantaged), Seconds(advantaged, stepped), Seconds(stepped, fitted));
+
+            double? evalMean = null, evalStd = null;
+            bool last = _agent.TotalSteps >= o.TotalSteps;
+            if (o.EvalEvery > 0 && update % o.EvalEvery == 0 && !last)
+            {
+                (evalMean, evalStd) = Statistics.MeanStd(evaluator.Run(o.EvalEpisodes, TrainingRun.EvalSeed(o)));
+                if (ReportThreshold is { } threshold && crossed is null && evalMean >= threshold
+                    && Statistics.MeanStd(evaluator.Run(o.FinalEvalEpisodes, TrainingRun.EvalSeed(o))).Mean >= threshold)
+                    crossed = _agent.TotalSteps;
+            }
+
+            var (epReturn, epLength, _) = collector.LastEpisodes;
+            var report = new UpdateReport(update, _agent.TotalSteps, epReturn, epLength, step, valueLoss, explained, MeanStd(), sps, evalMean, evalStd) { Phases = phases };
+            Log(report);
+            Updated?.Invoke(report);
+            if (o.CheckpointEvery > 0 && update % o.CheckpointEvery == 0) Save(collector);
+            if (o.StopAtReturn is { } stopAt && evalMean >= stopAt) break;
+        }
+
+        (string path, string sha) = Save(collector);
+        var final = evaluator.Run(o.FinalEvalEpisodes, TrainingRun.EvalSeed(o));
+        var (mean, std) = Statistics.MeanStd(final);
+        if (ReportThreshold is { } t && crossed is null && mean >= t) crossed = _agent.TotalSteps;
+        _metrics?.Write(_agent.TotalSteps, [new(MetricKeys.EvalReturnMean, mean), new(MetricKeys.EvalReturnStd, std)]);
+        return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed);
+    }
+
+    private (string Path, string Sha) Save(DeviceCollector collector)
+    {
+        PolicyCheckpoint checkpoint = _agent.ToCheckpoint(collector.SampleRawObservations(TrainingRun.RecordedObservationCount));
+        string sha = checkpoint.Save(CheckpointPath);
+        return (CheckpointPath, sha);
+    }
+
+    private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
+
+    private double MeanStd()
+    {
+        if (_agent.Policy.HeadSize == 0) return double.NaN;
+        double s = 0;
+        foreach (float l in _agent.Policy.Head) s += Math.Exp(l);
+        return s / _agent.Policy.HeadSize;
+    }
+
+    private void Log(UpdateReport r)
+    {
+        if (_metrics is null) return;
+        var row = new List<KeyValuePair<string, double>>(16)
+        {
+            new(MetricKeys.RolloutEpReturnMean, r.EpisodeReturnMean),
+            new(MetricKeys.RolloutEpLenMean, r.EpisodeLengthMean),
+            new(MetricKeys.TrainSurrogateLoss, -r.Policy.SurrogateAfter),
+            new(MetricKeys.TrainValueLoss, r.ValueLoss),
+            new(MetricKeys.TrainKlDivergence, r.Policy.Kl),
+            new(MetricKeys.TrainEntropy, r.Policy.Entropy),
+            new(MetricKeys.TrainImprovementActual, r.Policy.ImprovementActual),
+            new(MetricKeys.TrainImprovementExpected, r.Policy.ImprovementExpected),
+            new(MetricKeys.TrainLineSearchSuccess, r.Policy.LineSearchSuccess ? 1 : 0),
+            new(MetricKeys.TrainLineSearchSteps, r.Policy.LineSearchSteps),
+            new(MetricKeys.TrainExplainedVariance, r.ExplainedVariance),
+            new(MetricKeys.TimeStepsPerSecond, r.StepsPerSecond),
+        };
+        if (!double.IsNaN(r.Std)) row.Add(new(MetricKeys.TrainStd, r.Std));
+        if (r.EvalReturnMean is { } m) row.Add(new(MetricKeys.EvalReturnMean, m));
+        if (r.EvalReturnStd is { } s) row.Add(new(MetricKeys.EvalReturnStd, s));
+        _metrics.Write(r.TotalSteps, row);
+    }
+}
