@@ -136,24 +136,12 @@ public sealed class RetrainRun
     private void Log(RetrainReport r, long step)
     {
         if (_metrics is null) return;
-        _metrics.Write(step,
-        [
-            new(MetricKeys.TrainSurrogateLoss, -r.Policy.SurrogateAfter),
-            new(MetricKeys.TrainValueLoss, r.ValueLoss),
-            new(MetricKeys.TrainKlDivergence, r.Policy.Kl),
-            new(MetricKeys.TrainEntropy, r.Policy.Entropy),
-            new(MetricKeys.TrainImprovementActual, r.Policy.ImprovementActual),
-            new(MetricKeys.TrainImprovementExpected, r.Policy.ImprovementExpected),
-            new(MetricKeys.TrainLineSearchSuccess, r.Policy.LineSearchSuccess ? 1 : 0),
-            new(MetricKeys.TrainLineSearchSteps, r.Policy.LineSearchSteps),
-            new(MetricKeys.TrainCgIterations, r.Policy.CgIterations),
-            new(MetricKeys.TrainCgResidual, r.Policy.CgResidual),
-            new(MetricKeys.TrainMaxStep, r.Policy.MaxStep),
-            new(MetricKeys.TrainStepLength, r.Policy.StepLength),
-            new(MetricKeys.TrainBehaviourKl, r.BehaviourKl),
-            new(MetricKeys.TrainEffectiveSampleFraction, r.EffectiveSampleFraction),
-            new(MetricKeys.TrainRatioMax, r.RatioMax),
-        ]);
+        var row = new List<KeyValuePair<string, double>>(16) { new(MetricKeys.TrainValueLoss, r.ValueLoss) };
+        UpdateMetrics.AddPolicyStep(row, r.Policy);
+        row.Add(new(MetricKeys.TrainBehaviourKl, r.BehaviourKl));
+        row.Add(new(MetricKeys.TrainEffectiveSampleFraction, r.EffectiveSampleFraction));
+        row.Add(new(MetricKeys.TrainRatioMax, r.RatioMax));
+        _metrics.Write(step, row);
     }
 
     /// <summary>Mean and max of ρ, and the effective sample size (Σρ)²/(N·Σρ²) — 1 when every ratio is equal

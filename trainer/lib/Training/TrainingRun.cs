@@ -112,7 +112,7 @@ public sealed class TrainingRun : ITrainingLoop
                 Videos.Record(evaluator, EvalSeed(o), $"epoch_{update}");
 
             var report = new UpdateReport(update, _agent.TotalSteps, collector.Tracker.MeanReturn, collector.Tracker.MeanLength,
-                step, valueLoss, explained, MeanStd(), sps, evalMean, evalStd) { Phases = phases };
+                step, valueLoss, explained, UpdateMetrics.MeanStd(_agent.Policy), sps, evalMean, evalStd) { Phases = phases };
             Log(report);
             Updated?.Invoke(report);
             if (o.CheckpointEvery > 0 && update % o.CheckpointEvery == 0) Save(buffer, penalty);
@@ -158,40 +158,6 @@ public sealed class TrainingRun : ITrainingLoop
 
     private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
 
-    private double MeanStd()
-    {
-        if (_agent.Policy.HeadSize == 0) return double.NaN;
-        double s = 0;
-        foreach (float l in _agent.Policy.Head) s += Math.Exp(l);
-        return s / _agent.Policy.HeadSize;
-    }
 
-    private void Log(UpdateReport r)
-    {
-        if (_metrics is null) return;
-        var row = new List<KeyValuePair<string, double>>(20)
-        {
-            new(MetricKeys.RolloutEpReturnMean, r.EpisodeReturnMean),
-            new(MetricKeys.RolloutEpLenMean, r.EpisodeLengthMean),
-            new(MetricKeys.TrainSurrogateLoss, -r.Policy.SurrogateAfter),
-            new(MetricKeys.TrainValueLoss, r.ValueLoss),
-            new(MetricKeys.TrainKlDivergence, r.Policy.Kl),
-            new(MetricKeys.TrainEntropy, r.Policy.Entropy),
-            new(MetricKeys.TrainImprovementActual, r.Policy.ImprovementActual),
-            new(MetricKeys.TrainImprovementExpected, r.Policy.ImprovementExpected),
-            new(MetricKeys.TrainLineSearchSuccess, r.Policy.LineSearchSuccess ? 1 : 0),
-            new(MetricKeys.TrainLineSearchSteps, r.Policy.LineSearchSteps),
-            new(MetricKeys.TrainExplainedVariance, r.ExplainedVariance),
-            new(MetricKeys.TrainCgIterations, r.Policy.CgIterations),
-            new(MetricKeys.TrainCgResidual, r.Policy.CgResidual),
-            new(MetricKeys.TrainMaxStep, r.Policy.MaxStep),
-            new(MetricKeys.TrainStepLength, r.Policy.StepLength),
-            new(MetricKeys.TimeStepsPerSecond, r.StepsPerSecond),
-        };
-        if (!double.IsNaN(r.Std)) row.Add(new(MetricKeys.TrainStd, r.Std));
-        if (r.Policy.Beta is { } beta) row.Add(new(MetricKeys.TrainBeta, beta));
-        if (r.EvalReturnMean is { } m) row.Add(new(MetricKeys.EvalReturnMean, m));
-        if (r.EvalReturnStd is { } s) row.Add(new(MetricKeys.EvalReturnStd, s));
-        _metrics.Write(r.TotalSteps, row);
-    }
+    private void Log(UpdateReport r) => _metrics?.Write(r.TotalSteps, UpdateMetrics.ForUpdate(r));
 }
