@@ -151,7 +151,7 @@ internal static class TrainCommand
         Directory.CreateDirectory(runDir);
         File.WriteAllText(Path.Combine(runDir, "config.yml"), TrainingConfig.ToYaml(options with { EnvId = probe.Id },
             $"The settings this run resolved (defaults, config file, --set, flags). Repeat it with\n  trainer train --env {probe.Id} --config {Path.Combine(runDir, "config.yml")}"));
-        using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), new CsvMetricsWriter(Path.Combine(runDir, "metrics.csv")));
+        using var metrics = new MetricsLogger(new TensorBoardWriter(runDir), MetricsCsv(runDir, resumePath));
         EvaluationVideos? videos = options.VideoEvery > 0 && gpu is null
             ? new EvaluationVideos(runDir, options.VideoEpisodes) { Warn = line => Console.Error.WriteLine(line) }
             : null;
@@ -196,6 +196,14 @@ internal static class TrainCommand
         if (!result.Cancelled) return 0;
         Console.Error.WriteLine($"interrupted at step {result.TotalSteps:N0}: checkpoint saved to {result.CheckpointPath}; continue with --resume {result.CheckpointPath}");
         return CliErrors.Interrupted;
+    }
+
+    /// <summary>A fresh run starts metrics.csv; a resumed run into the same folder continues it, so the rows logged
+    /// before the interruption are kept.</summary>
+    private static CsvMetricsWriter MetricsCsv(string runDir, string? resumePath)
+    {
+        string path = Path.Combine(runDir, "metrics.csv");
+        return resumePath is null ? new CsvMetricsWriter(path) : CsvMetricsWriter.Continue(path);
     }
 
     private static void WriteLearningCurve(MetricsLogger metrics, string runDir, string envId, double? threshold)

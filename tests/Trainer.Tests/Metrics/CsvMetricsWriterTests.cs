@@ -148,4 +148,61 @@ public sealed class CsvMetricsWriterTests
 
         Assert.Equal("step,wall_time,\"x,y\",\"say \"\"hi\"\"\"", File.ReadAllLines(path)[0]);
     }
+
+    [Fact]
+    public void Continue_keeps_the_rows_a_resumed_run_logged_before()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("metrics.csv");
+        using (var first = new CsvMetricsWriter(path))
+        {
+            first.Write(1000, [Kv(MetricKeys.TrainKlDivergence, 0.25)]);
+            first.Write(2000, [Kv(MetricKeys.TrainKlDivergence, 0.5)]);
+        }
+
+        // A crash mid-row leaves a line without its newline; the next row must not be glued onto it.
+        File.AppendAllText(path, "2500,1");
+        using (var resumed = CsvMetricsWriter.Continue(path))
+        {
+            resumed.Write(3000, [Kv(MetricKeys.TrainKlDivergence, 0.75)]);
+        }
+
+        string[] lines = File.ReadAllLines(path);
+        Assert.Equal(5, lines.Length);
+        Assert.StartsWith("step,wall_time,", lines[0]);
+        Assert.Single(lines, l => l.StartsWith("step,", StringComparison.Ordinal));
+        Assert.Equal(["1000", "2000", "2500", "3000"], lines.Skip(1).Select(l => l.Split(',')[0]));
+    }
+
+    [Fact]
+    public void Continue_moves_a_file_with_another_header_aside_instead_of_overwriting_it()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("metrics.csv");
+        File.WriteAllText(path, "step,wall_time,old/key\n1,2,3\n");
+        File.WriteAllText(dir.File("metrics.1.csv"), "taken");
+        using (var resumed = CsvMetricsWriter.Continue(path))
+        {
+            resumed.Write(10, [Kv(MetricKeys.TrainKlDivergence, 0.125)]);
+        }
+
+        Assert.Equal("step,wall_time,old/key\n1,2,3\n", File.ReadAllText(dir.File("metrics.2.csv")));
+        Assert.Equal("taken", File.ReadAllText(dir.File("metrics.1.csv")));
+        string[] lines = File.ReadAllLines(path);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("10,", lines[1]);
+    }
+
+    [Fact]
+    public void Continue_on_a_missing_file_starts_one()
+    {
+        using var dir = new TempDirectory();
+        string path = dir.File("sub/metrics.csv");
+        using (var resumed = CsvMetricsWriter.Continue(path))
+        {
+            resumed.Write(10, [Kv(MetricKeys.TrainKlDivergence, 0.125)]);
+        }
+
+        Assert.Equal(2, File.ReadAllLines(path).Length);
+    }
 }

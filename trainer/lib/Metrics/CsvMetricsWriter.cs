@@ -40,6 +40,17 @@ public sealed class CsvMetricsWriter : IMetricsSink
     /// <param name="columns">The metric columns, in order, after <c>step</c> and <c>wall_time</c>.</param>
     /// <param name="timeProvider">The clock for <c>wall_time</c> (tests pin it).</param>
     public CsvMetricsWriter(string path, IReadOnlyList<string> columns, TimeProvider timeProvider)
+        : this(path, columns, timeProvider, append: false)
+    {
+    }
+
+    /// <summary>For a resumed run: continues <paramref name="path"/> when it already starts with this writer's
+    /// header, so the rows logged before the interruption stay. A file with another header (written by another
+    /// version) is not overwritten either: it is moved aside to <c>NAME.1.csv</c> (or the next free number) and a new
+    /// file is started.</summary>
+    public static CsvMetricsWriter Continue(string path) => new(path, MetricKeys.All, TimeProvider.System, append: true);
+
+    private CsvMetricsWriter(string path, IReadOnlyList<string> columns, TimeProvider timeProvider, bool append)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(columns);
@@ -77,21 +88,60 @@ public sealed class CsvMetricsWriter : IMetricsSink
         }
 
         FilePath = path;
-        _writer = new StreamWriter(
-            new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read),
-            new UTF8Encoding(encoderShouldEmitUTF8Identifier: false))
-        {
-            NewLine = "\n",
-        };
-
         var header = new StringBuilder("step,wall_time");
         foreach (string c in _columns)
         {
             header.Append(',').Append(Escape(c));
         }
 
-        _writer.WriteLine(header.ToString());
+        bool continuing = append && File.Exists(path) && StartsWithHeader(path, header.ToString());
+        if (append && File.Exists(path) && !continuing)
+        {
+            File.Move(path, FreeSibling(path));
+        }
+
+        var stream = new FileStream(path, continuing ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.Read);
+        // A crash can leave the last row without its newline; start the first new row on a line of its own.
+        bool needsNewline = continuing && stream.Length > 0 && LastByte(path) != (byte)'\n';
+        _writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false))
+        {
+            NewLine = "\n",
+        };
+
+        if (needsNewline)
+        {
+            _writer.WriteLine();
+        }
+
+        if (!continuing)
+        {
+            _writer.WriteLine(header.ToString());
+        }
+
         _writer.Flush();
+    }
+
+    private static bool StartsWithHeader(string path, string header)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadLine() == header;
+    }
+
+    private static byte LastByte(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        file.Seek(-1, SeekOrigin.End);
+        return (byte)file.ReadByte();
+    }
+
+    private static string FreeSibling(string path)
+    {
+        string dir = Path.GetDirectoryName(path) ?? "", name = Path.GetFileNameWithoutExtension(path), ext = Path.GetExtension(path);
+        for (int n = 1; ; n++)
+        {
+            string candidate = Path.Combine(dir, $"{name}.{n}{ext}");
+            if (!File.Exists(candidate)) return candidate;
+        }
     }
 
     public string FilePath { get; }
