@@ -14,7 +14,7 @@ var ptyOption = new Option<string?>("--pty")
 };
 var lockstepOption = new Option<bool>("--lockstep") { Description = "Step on every ACTION instead of on the control period (tests, benchmarks)." };
 var watchdogOption = new Option<int?>("--watchdog-ms") { Description = "Zero the motor after this long without a valid ACTION (default: 4 control periods, at least 100)." };
-var idOption = new Option<string?>("--id") { Description = "Rig id stated in the HANDSHAKE (default: emu-<rig name>)." };
+var idOption = new Option<string?>("--rig-id", "--id") { Description = "Rig id stated in the HANDSHAKE (default: emu-<rig name>)." };
 var setOption = new Option<string[]>("--set")
 {
     Description = "Override a rig parameter, e.g. --set pendulum.mass=1.2 (repeatable).",

@@ -10,26 +10,35 @@ using TrpoEdge.Runtime.Policy;
 
 namespace TrpoEdge.Runtime.Cli;
 
-/// <summary><c>runtime --mqtt mqtt://HOST:PORT --rig rig-01 --model policy.onnx [--runtime-id ID] [--log field.db
-/// --publish-trajectories] [--follow-policy --trust KEY.pub.pem]</c>: the runtime on a broker. With --mqtt, --rig
-/// names the rig on the broker (its id) rather than a rig file to simulate. The work is <see cref="MqttRuntime"/>'s;
-/// this class is its options and its summary.</summary>
+/// <summary><c>runtime --mqtt mqtt://HOST:PORT --rig-id rig-01 --model policy.onnx [--runtime-id ID] [--log field.db
+/// --publish-trajectories] [--follow-policy --trust KEY.pub.pem]</c>: the runtime on a broker. The rig is named by
+/// its id on the broker (--rig-id, as rig-emulator's); --rig always means a rig file to simulate. The work is
+/// <see cref="MqttRuntime"/>'s; this class is its options and its summary.</summary>
 internal static class MqttMode
 {
-    public static readonly Option<string?> Mqtt = new("--mqtt") { Description = "Drive a rig through an MQTT broker, mqtt://[user:password@]HOST:PORT; --rig then names the rig's id (e.g. rig-01)." };
+    public static readonly Option<string?> Mqtt = new("--mqtt") { Description = "Drive a rig through an MQTT broker, mqtt://[user:password@]HOST:PORT; name the rig with --rig-id." };
+    public static readonly Option<string?> RigId = new("--rig-id") { Description = "With --mqtt: the rig's id on the broker (e.g. rig-01; rig-emulator --mqtt URL --rig-id ID serves a virtual one)." };
     public static readonly Option<string?> RuntimeId = new("--runtime-id") { Description = "This runtime's id on the broker (status and trajectory topics); default runtime-<rig id>." };
     public static readonly Option<bool> PublishTrajectories = new("--publish-trajectories") { Description = "With --mqtt: stream the logged steps (--log) to the broker at QoS 1 for `trainer collect`." };
     public static readonly Option<bool> FollowPolicy = new("--follow-policy") { Description = "With --mqtt: switch to newer signed policies from trpoedge/policy/<env> between episodes." };
     public static readonly Option<string?> Trust = new("--trust") { Description = "With --follow-policy: the public key (PEM) whose signatures are accepted." };
 
-    public static IEnumerable<Option> Options => [Mqtt, RuntimeId, PublishTrajectories, FollowPolicy, Trust];
+    public static IEnumerable<Option> Options => [Mqtt, RigId, RuntimeId, PublishTrajectories, FollowPolicy, Trust];
 
-    public static int Execute(ParseResult parsed, string url, string modelPath, string? rig, int episodes, bool explore, ulong seed,
+    public static int Execute(ParseResult parsed, string url, string modelPath, string? rigFile, int episodes, bool explore, ulong seed,
         string? logPath, int threads, IAnsiConsole console, TextWriter error)
     {
+        string? rig = parsed.GetValue(RigId);
+        if (rigFile is not null)
+        {
+            // One option name per meaning: --rig is a rig file everywhere, so a rig id given as --rig is refused
+            // rather than guessed at.
+            error.WriteLine($"runtime: --rig {rigFile} names a rig file to simulate; with --mqtt name the rig on the broker with --rig-id ID.");
+            return ExitCodes.BadInput;
+        }
         if (rig is null)
         {
-            error.WriteLine("runtime: --mqtt needs --rig ID, the id of the rig on the broker (rig-emulator --mqtt URL --id ID serves a virtual one).");
+            error.WriteLine("runtime: --mqtt needs --rig-id ID, the id of the rig on the broker (rig-emulator --mqtt URL --rig-id ID serves a virtual one).");
             return ExitCodes.BadInput;
         }
         MqttRuntimeOptions options;

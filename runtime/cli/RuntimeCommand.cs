@@ -147,7 +147,7 @@ public sealed class RuntimeCommand
         if (parsed.GetValue(MqttMode.Mqtt) is { } mqtt) return MqttMode.Execute(parsed, mqtt, modelPath, rig, episodes, explore, seed, logPath, threads, Console, Error);
         string? port = parsed.GetValue(_port);
         if (sim is null && rig is null && port is null)
-            return Bad("choose a plant: --sim ENV, --rig FILE, --port DEVICE (a serial rig) or --mqtt URL --rig ID.");
+            return Bad("choose a plant: --sim ENV, --rig FILE, --port DEVICE (a serial rig) or --mqtt URL --rig-id ID.");
         if (port is not null && (sim is not null || rig is not null || perturb.Length > 0 || randomize))
             return Bad("--port drives a real rig: it cannot be combined with --sim, --rig, --perturb or --randomize.");
 

@@ -35,7 +35,7 @@ public sealed class CommandLineTests
         string v2 = TestFiles.ExportPolicy(dir, version: 2, seed: 9, name: "v2");
         using var broker = MosquittoBroker.Start();
         string url = broker.Url;
-        using Process rig = Start(Dll("hardware/emulator", "rig-emulator"), "--mqtt", url, "--id", "rig-01", "--rig", TestFiles.DirectDriveRig, "--lockstep");
+        using Process rig = Start(Dll("hardware/emulator", "rig-emulator"), "--mqtt", url, "--rig-id", "rig-01", "--rig", TestFiles.DirectDriveRig, "--lockstep");
         using Process collector = Start(Dll("trainer/cli", "trainer"), "collect", "--mqtt", url, "--into", Path.Combine(dir, "field.db"), "--duration", "30", "--client-id", "cli-collector");
         try
         {
@@ -46,13 +46,13 @@ public sealed class CommandLineTests
             Assert.True(publish.Code == 0, publish.Output);
             Assert.Contains("published policy version 2", publish.Output);
 
-            var runtime = Run(Dll("runtime/cli", "runtime"), "--model", v1, "--mqtt", url, "--rig", "rig-01", "--episodes", "3",
+            var runtime = Run(Dll("runtime/cli", "runtime"), "--model", v1, "--mqtt", url, "--rig-id", "rig-01", "--episodes", "3",
                 "--log", Path.Combine(dir, "local.db"), "--publish-trajectories", "--follow-policy", "--trust", Path.Combine(dir, "fleet.pub.pem"));
             Assert.True(runtime.Code == 0, runtime.Output);
             Assert.Contains("switched to policy version 2", runtime.Output);
             Assert.Contains("600", runtime.Output); // steps
 
-            var unsigned = Run(Dll("runtime/cli", "runtime"), "--model", v1, "--mqtt", url, "--rig", "rig-01", "--follow-policy");
+            var unsigned = Run(Dll("runtime/cli", "runtime"), "--model", v1, "--mqtt", url, "--rig-id", "rig-01", "--follow-policy");
             Assert.Equal(2, unsigned.Code);
             Assert.Contains("--trust", unsigned.Output);
         }
@@ -84,5 +84,21 @@ public sealed class CommandLineTests
 
         var badKey = Run(Dll("exporter/cli", "exporter"), "publish", "--mqtt", "mqtt://127.0.0.1:1", "--key", Path.Combine(dir, "missing.pem"), model);
         Assert.Equal(2, badKey.Code);
+    }
+
+    [Fact]
+    public void Runtime_on_a_broker_names_the_rig_with_rig_id_and_refuses_a_rig_file_in_its_place()
+    {
+        string dir = TestFiles.NewTempDir();
+        string model = TestFiles.ExportPolicy(dir, version: 1, name: "v1");
+        string url = $"mqtt://127.0.0.1:{MosquittoBroker.FreePort()}";
+
+        var rigFile = Run(Dll("runtime/cli", "runtime"), "--model", model, "--mqtt", url, "--rig", TestFiles.DirectDriveRig);
+        Assert.True(rigFile.Code == 2, rigFile.Output);
+        Assert.Contains("names a rig file to simulate; with --mqtt name the rig on the broker with --rig-id", rigFile.Output);
+
+        var none = Run(Dll("runtime/cli", "runtime"), "--model", model, "--mqtt", url);
+        Assert.True(none.Code == 2, none.Output);
+        Assert.Contains("--mqtt needs --rig-id ID", none.Output);
     }
 }

@@ -15,7 +15,7 @@ public static class MqttServe
         var h = emulator.Handshake;
         Console.WriteLine($"virtual rig '{h.RigId}' ({emulator.Spec.Name}) on {new Uri(url).Host}:{new Uri(url).Port}, topics trpoedge/rig/{h.RigId}/{{action,state,handshake}}: " +
             $"obs {h.ObservationDim}, act {h.ActionDim}, period {h.ControlPeriodUs} us, watchdog {h.WatchdogMs} ms");
-        Console.WriteLine($"connect with: runtime --mqtt {url} --rig {h.RigId} ...   (Ctrl+C stops)");
+        Console.WriteLine($"connect with: runtime --mqtt {url} --rig-id {h.RigId} ...   (Ctrl+C stops)");
         Console.Out.Flush();
         emulator.Run(link, cts.Token);
         Console.WriteLine($"stopped: {emulator.Stats}; mqtt: {link.Received} messages in, {link.Published} out, {link.Undecodable} undecodable, {link.Refused} refused (replayed or of another session), {link.Connects} connect(s)");

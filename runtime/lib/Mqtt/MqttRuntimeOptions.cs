@@ -1,6 +1,6 @@
 namespace TrpoEdge.Runtime.Mqtt;
 
-/// <summary><c>runtime --mqtt URL --rig ID --model policy.onnx [--publish-trajectories --log field.db]
+/// <summary><c>runtime --mqtt URL --rig-id ID --model policy.onnx [--publish-trajectories --log field.db]
 /// [--follow-policy --trust KEY.pub.pem]</c>, as options for <see cref="MqttRuntime"/>.</summary>
 public sealed record MqttRuntimeOptions
 {
