@@ -259,9 +259,16 @@ public sealed class RuntimeCommand
                 if (scheduling.Refusal is { } refusal) Error.WriteLine($"runtime: {refusal}.");
             };
             bool live = !System.Console.IsOutputRedirected;
-            if (live) loop.Progress = p => System.Console.Write(
-                $"\repisode {p.Episode + 1}/{p.Episodes}  step {p.Step,5}  return {p.EpisodeReturn,9:F1}  steps {p.TotalSteps,8}  "
-                + $"latency p50 {p.LatencyP50Us,6:F1} µs  misses {p.DeadlineMisses}  faults {p.Faults}   ");
+            // The loop thread only drops its snapshot in the mailbox; a timer thread formats and writes the status
+            // line, so a slow terminal can never stall a control period.
+            var mailbox = new ProgressMailbox();
+            if (live) loop.Progress = mailbox.Publish;
+            Timer? statusLine = live ? new Timer(_ =>
+            {
+                if (mailbox.TryRead(out LoopProgress p)) System.Console.Write(
+                    $"\repisode {p.Episode + 1}/{p.Episodes}  step {p.Step,5}  return {p.EpisodeReturn,9:F1}  steps {p.TotalSteps,8}  "
+                    + $"latency p50 {p.LatencyP50Us,6:F1} µs  misses {p.DeadlineMisses}  faults {p.Faults}   ");
+            }, null, TimeSpan.FromSeconds(loopOptions.ProgressInterval), TimeSpan.FromSeconds(loopOptions.ProgressInterval)) : null;
 
             RunSummary summary;
             try
@@ -270,6 +277,7 @@ public sealed class RuntimeCommand
             }
             catch (Exception e)
             {
+                StopStatusLine(statusLine);
                 if (live) System.Console.WriteLine();
                 Error.WriteLine($"runtime: the run stopped with an error; the actuator was zeroed. {e.GetType().Name}: {e.Message}");
                 DisposeLog(log);
@@ -278,6 +286,7 @@ public sealed class RuntimeCommand
             finally
             {
                 System.Console.CancelKeyPress -= onCancel;
+                StopStatusLine(statusLine);
             }
             if (live) System.Console.WriteLine();
             if (!DisposeLog(log)) return ExitCodes.Failure;
@@ -288,6 +297,15 @@ public sealed class RuntimeCommand
             if (summary.Cancelled) return ExitCodes.Cancelled;
             return summary.Episodes.Any(e => e.End is EpisodeEnd.Fault or EpisodeEnd.SafetyLimit) ? ExitCodes.SafetyStop : ExitCodes.Ok;
         }
+    }
+
+    /// <summary>Stops the status-line timer and waits for a line it is still writing, so no status line lands inside
+    /// the summary.</summary>
+    private static void StopStatusLine(Timer? timer)
+    {
+        if (timer is null) return;
+        using var done = new ManualResetEvent(false);
+        if (timer.Dispose(done)) done.WaitOne();
     }
 
     private bool DisposeLog(TrajectoryWriter? log)
