@@ -4,7 +4,8 @@
 # platform, and nothing else (symbols and Windows dlls left out).
 #
 # Usage: scripts/publish-edge.sh linux-x64|linux-arm64 [OUT_DIR]     (default OUT_DIR: out/edge)
-# Makes OUT_DIR/trpoedge-runtime-<rid>/ and OUT_DIR/trpoedge-runtime-<rid>.tar.gz, and prints their sizes.
+# Makes OUT_DIR/trpoedge-runtime-<rid>/, OUT_DIR/trpoedge-runtime-<rid>.tar.gz and the symbols OUT_DIR/trpoedge-runtime-<rid>.dbg
+# (not shipped), and prints their sizes.
 #
 # Needs: the .NET 10 SDK and clang (Debian: clang). Building linux-arm64 on an x64 machine also needs the cross
 # linker and C library: gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross (clang finds them by
@@ -38,9 +39,14 @@ dest="$out/$name"
 rm -rf "$dest" "$out/$name.tar.gz"
 mkdir -p "$out"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# SerialSystemIOPorts=false: --port is the own termios port on Linux; System.IO.Ports (for Windows) stays out.
+# StripSymbols: the binary ships without its symbols, which go to runtime.dbg.
 dotnet publish runtime/cli/TrpoEdge.Runtime.Cli.csproj -c Release -r "$rid" -p:PublishAot=true \
-  -p:DebugType=none -p:StripSymbols=true -o "$dest" --nologo -v q -clp:ErrorsOnly
-# Symbols (.dbg) and any .pdb stay in the build tree: a board does not need them.
+  -p:SerialSystemIOPorts=false -p:StripSymbols=true -o "$dest" --nologo -v q -clp:ErrorsOnly
+# The symbols stay beside the tarball, not in it: a board does not need them, but a trace from one (addresses, since
+# the binary carries no stack-trace metadata) is turned back into names with `addr2line -f -C -e $name.dbg ADDRESS`.
+rm -f "$out/$name.dbg"
+[ -f "$dest/runtime.dbg" ] && mv "$dest/runtime.dbg" "$out/$name.dbg"
 find "$dest" -name '*.dbg' -delete -o -name '*.pdb' -delete
 tar -C "$out" -czf "$out/$name.tar.gz" "$name"
-echo "publish-edge: $dest ($(du -sh "$dest" | cut -f1); runtime $(du -h "$dest/runtime" | cut -f1) + native libraries), $out/$name.tar.gz ($(du -h "$out/$name.tar.gz" | cut -f1))"
+echo "publish-edge: $dest ($(du -sh "$dest" | cut -f1); runtime $(du -h "$dest/runtime" | cut -f1) + native libraries), $out/$name.tar.gz ($(du -h "$out/$name.tar.gz" | cut -f1)), symbols $out/$name.dbg"

@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Threading.Channels;
 using MQTTnet;
 using MQTTnet.Adapter;
+using MQTTnet.Diagnostics.Logger;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
@@ -45,7 +46,7 @@ public sealed class MqttNetClient : IMqttClient
     private MqttNetClient(MqttClientOptions options)
     {
         _options = options;
-        _client = new MqttClientFactory().CreateMqttClient();
+        _client = new MqttClientFactory(new MqttNetNullLogger(), new TcpOnlyAdapterFactory()).CreateMqttClient();
         _netOptions = BuildOptions(options);
         _client.ApplicationMessageReceivedAsync += e =>
         {

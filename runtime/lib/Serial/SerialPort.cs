@@ -23,7 +23,15 @@ public static class SerialPort
             throw new ArgumentOutOfRangeException(nameof(baudRate), baudRate,
                 $"Unsupported baud rate {baudRate} for {portName}; use one of {string.Join(", ", StandardBaudRates)} (--baud).");
         if (implementation == SerialPortImplementation.Auto) implementation = Default;
-        if (implementation == SerialPortImplementation.SystemIOPorts) return SystemSerialPort.Open(portName, baudRate);
+        if (implementation == SerialPortImplementation.SystemIOPorts)
+        {
+#if SYSTEM_IO_PORTS
+            return SystemSerialPort.Open(portName, baudRate);
+#else
+            throw new PlatformNotSupportedException("This build (the edge publish, SerialSystemIOPorts=false) carries the termios serial port only; "
+                + $"System.IO.Ports is in the Windows build and the portable (dotnet) build. Use {nameof(SerialPortImplementation.Termios)}.");
+#endif
+        }
         if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
             return UnixSerialPort.Open(portName, baudRate);
         throw new PlatformNotSupportedException($"The termios serial port runs on Linux and macOS, not {System.Runtime.InteropServices.RuntimeInformation.OSDescription}; use {nameof(SerialPortImplementation.SystemIOPorts)}.");
