@@ -1,11 +1,18 @@
+using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 
 namespace TrpoEdge.Runtime.Inference;
 
 /// <summary>The process-wide <see cref="OrtEnv"/>, created once with error-level logging: ORT's warnings and
 /// info (e.g. "Unknown CPU vendor" on an emulated CPU) would otherwise land on stderr in the middle of a
-/// control loop's status line. Every model in this project is opened through here.</summary>
-public static class OnnxRuntimeEnvironment
+/// control loop's status line. Every model in this project is opened through here.
+/// <para>ONNX Runtime's own telemetry is switched off before the library is first called, unless the user set
+/// <c>ORT_DISABLE_TELEMETRY</c> themselves: outside Windows, ORT 1.29+ otherwise enumerates the PCI devices, keeps a
+/// device id and an offline event cache (a SQLite file, written and fsynced) under ~/.cache/Microsoft/DeveloperTools
+/// and starts an uploader that connects to the internet. A controller on a board should do none of that; on this
+/// project's machine it was about a third of the system calls between exec and the first action (strace), on an
+/// SD card the fsyncs cost more. <c>ORT_DISABLE_TELEMETRY=0</c> in the environment keeps ORT's default.</para></summary>
+public static partial class OnnxRuntimeEnvironment
 {
     private static readonly Lazy<OrtEnv> s_env = new(Create, LazyThreadSafetyMode.ExecutionAndPublication);
 
@@ -19,6 +26,7 @@ public static class OnnxRuntimeEnvironment
 
     private static OrtEnv Create()
     {
+        DisableTelemetryUnlessChosen();
         var options = new EnvironmentCreationOptions
         {
             logId = "trpoedge",
@@ -26,4 +34,19 @@ public static class OnnxRuntimeEnvironment
         };
         return OrtEnv.CreateInstanceWithOptions(ref options);
     }
+
+    /// <summary>Sets ORT_DISABLE_TELEMETRY=1 in the process environment (the native one: ORT reads it with getenv,
+    /// and .NET's Environment.SetEnvironmentVariable changes only its managed copy outside Windows) unless it is set.
+    /// Outside Windows only: the variable is the opt-out of ORT's POSIX telemetry.</summary>
+    private static void DisableTelemetryUnlessChosen()
+    {
+        if (OperatingSystem.IsWindows() || Environment.GetEnvironmentVariable(TelemetryVariable) is not null) return;
+        if (SetEnv(TelemetryVariable, "1", overwrite: 0) != 0)
+            throw new InvalidOperationException($"setenv({TelemetryVariable}) failed (errno {Marshal.GetLastPInvokeError()}); set {TelemetryVariable}=1 in the environment instead.");
+    }
+
+    internal const string TelemetryVariable = "ORT_DISABLE_TELEMETRY";
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int SetEnv(string name, string value, int overwrite);
 }
