@@ -20,6 +20,8 @@ fi
 EDGE_PACKAGES=(clang lld llvm qemu-user-static gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
   libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 zlib1g:arm64 libssl3:arm64)
 APT_PACKAGES+=("${EDGE_PACKAGES[@]}")
+# systemd-analyze checks the runtime's shipped service unit (hardware/systemd); nothing is started.
+APT_PACKAGES+=(systemd)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

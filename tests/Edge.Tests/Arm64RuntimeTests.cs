@@ -5,9 +5,10 @@ using TrpoEdge.Core.Trajectories;
 namespace TrpoEdge.Edge.Tests;
 
 /// <summary>The runtime as an embedded engineer ships it: a linux-arm64 NativeAOT binary (cross-built here by
-/// scripts/publish-edge.sh), run under qemu-user, against the x64 build of the same programs. One class, one publish
-/// (about a minute of ILC on an idle machine); the qemu runs take seconds.</summary>
-public sealed class Arm64RuntimeTests : IClassFixture<EdgeBuild>, IDisposable
+/// scripts/publish-edge.sh), run under qemu-user, against the x64 build of the same programs. The publishes are the
+/// collection's (<see cref="EdgeBuild"/>, about a minute of ILC each on an idle machine); the qemu runs take seconds.</summary>
+[Collection(EdgeCollection.Name)]
+public sealed class Arm64RuntimeTests : IDisposable
 {
     private readonly EdgeBuild _edge;
     private readonly string _dir = Directory.CreateTempSubdirectory("trpoedge-edge-run-").FullName;

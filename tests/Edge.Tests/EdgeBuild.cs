@@ -2,24 +2,53 @@ using System.Diagnostics;
 
 namespace TrpoEdge.Edge.Tests;
 
-/// <summary>The linux-arm64 NativeAOT runtime, published once for the test class with scripts/publish-edge.sh (the
-/// script users run), plus the helpers that start it under qemu-user and the x64 programs beside it.</summary>
+/// <summary>The linux-arm64 and linux-x64 NativeAOT runtimes, published once for the test collection with
+/// scripts/publish-edge.sh (the script users run), one after the other (two publishes of one project at once would
+/// share its obj folder), plus the helpers that start them — arm64 under qemu-user — and the x64 JIT programs beside
+/// them.</summary>
 public sealed class EdgeBuild
 {
     public EdgeBuild()
     {
+        _rigPolicy = new Lazy<string>(TrainRigPolicy);
         Root = FindRoot();
         Output = Directory.CreateTempSubdirectory("trpoedge-edge-").FullName;
-        var (code, output) = Run("bash", [Path.Combine(Root, "scripts", "publish-edge.sh"), "linux-arm64", Output], TimeSpan.FromMinutes(20));
-        if (code != 0) throw new InvalidOperationException($"scripts/publish-edge.sh linux-arm64 exited {code}:\n{output}");
+        var output = new System.Text.StringBuilder();
+        foreach (string rid in new[] { "linux-arm64", "linux-x64" })
+        {
+            var (code, text) = Run("bash", [Path.Combine(Root, "scripts", "publish-edge.sh"), rid, Output], TimeSpan.FromMinutes(20));
+            if (code != 0) throw new InvalidOperationException($"scripts/publish-edge.sh {rid} exited {code}:\n{text}");
+            output.Append(text);
+        }
         Arm64Runtime = Path.Combine(Output, "trpoedge-runtime-linux-arm64", "runtime");
-        PublishOutput = output;
+        X64Runtime = Path.Combine(Output, "trpoedge-runtime-linux-x64", "runtime");
+        PublishOutput = output.ToString();
     }
 
     public string Root { get; }
     public string Output { get; }
     public string Arm64Runtime { get; }
+    /// <summary>The linux-x64 NativeAOT binary, run natively.</summary>
+    public string X64Runtime { get; }
     public string PublishOutput { get; }
+
+    /// <summary>A run folder (ckpt.safetensors, policy.onnx) of a short x64 training on the direct-drive rig, made once
+    /// for the x64 tests that need a policy and do not compare trainings.</summary>
+    public string RigPolicy => _rigPolicy.Value;
+
+    private readonly Lazy<string> _rigPolicy;
+
+    private string TrainRigPolicy()
+    {
+        string run = Path.Combine(Output, "rig-policy");
+        var (code, output) = RunX64("trainer", "train", "--env", Path.Combine(Root, "hardware", "rigs", "direct-drive.yaml"), "--total-steps", "1600",
+            "--set", "n_envs=4", "--set", "eval_every=0", "--set", "final_eval_episodes=1", "--out", run);
+        if (code != 0) throw new InvalidOperationException($"trainer train exited {code}:\n{output}");
+        return run;
+    }
+
+    /// <summary>The x64 NativeAOT runtime as a child process.</summary>
+    public (int Code, string Output) RunX64Aot(params string[] args) => Run(X64Runtime, args, TimeSpan.FromMinutes(5));
 
     /// <summary>The arm64 runtime under qemu-user (scripts/qemu-arm64.sh).</summary>
     public (int Code, string Output) RunArm64(params string[] args) =>
