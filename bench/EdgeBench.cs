@@ -6,12 +6,15 @@ using TrpoEdge.Exporter;
 
 namespace TrpoEdge.Bench;
 
-/// <summary><c>bench edge [runs] [publishDir]</c>: the runtime as it ships to a board, published four ways — x64 and
-/// arm64, each self-contained JIT and NativeAOT (scripts/publish-edge.sh) — and run <c>runs</c> times each on a
-/// [64,64] Pendulum policy for 5 episodes (1,000 steps). Per variant: size on disk (folder, and the executable beside
-/// the native libraries), exec → first action (the runtime's <c>first_action_utc</c> minus the time just before the
-/// process was started; median over runs), inference p50/p99 (the runtime's own histogram; median over runs), and
-/// peak RSS (VmHWM) on x64. arm64 runs under qemu-user (scripts/qemu-arm64.sh), so its times are emulation's, not a
+/// <summary><c>bench edge [runs] [publishDir] [--x64-only]</c>: the runtime as it ships to a board, published four
+/// ways — x64 and arm64, each self-contained JIT and NativeAOT (scripts/publish-edge.sh) — and run <c>runs</c> times
+/// each on a [64,64] Pendulum policy for 5 episodes (1,000 steps); <c>--x64-only</c> leaves out the two arm64 variants
+/// (minutes under qemu). Per variant: size on disk (folder, and the executable beside the native libraries), exec →
+/// first action (the runtime's <c>first_action_utc</c> minus the time just before the process was started; minimum
+/// and median over runs: on a shared machine the minimum is the least disturbed run), inference p50/p99 (the
+/// runtime's own histogram; median over runs), peak RSS (VmHWM) on x64, and the 1-minute load average while the
+/// variant ran. The variants' runs are interleaved (run i of every variant, then run i + 1), so a burst of load on the
+/// machine hits them all alike. arm64 runs under qemu-user (scripts/qemu-arm64.sh), so its times are emulation's, not a
 /// board's, and its RSS would be qemu's (not shown). The x64 JIT build is the baseline for the ratios.</summary>
 public static class EdgeBench
 {
@@ -19,6 +22,8 @@ public static class EdgeBench
 
     public static int Run(string[] args)
     {
+        bool x64Only = args.Contains("--x64-only");
+        args = args.Where(a => a != "--x64-only").ToArray();
         int runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
         string root = FindRoot();
         string dir = args.Length > 1 ? Path.GetFullPath(args[1]) : Path.Combine(root, "out", "bench-edge");
@@ -31,7 +36,7 @@ public static class EdgeBench
         PolicyExporter.Export(ckptPath, model, overwrite: true);
 
         var variants = new List<Variant>();
-        foreach (string rid in new[] { "linux-x64", "linux-arm64" })
+        foreach (string rid in x64Only ? new[] { "linux-x64" } : new[] { "linux-x64", "linux-arm64" })
         {
             string jit = Path.Combine(dir, "jit-" + rid);
             Publish(root, "dotnet", ["publish", "runtime/cli/TrpoEdge.Runtime.Cli.csproj", "-c", "Release", "-r", rid, "--self-contained",
@@ -42,31 +47,36 @@ public static class EdgeBench
             variants.Add(new Variant($"{rid} NativeAOT", rid, true, aot, Path.Combine(aot, "runtime")));
         }
 
+        // Interleaved: run i of every variant, then run i + 1.
+        var results = variants.ToDictionary(v => v, _ => (Starts: new List<double>(), P50: new List<double>(), P99: new List<double>(), Rss: new List<double>(), Load: new List<double>()));
+        for (int i = 0; i < runs; i++)
+        {
+            foreach (Variant v in variants)
+            {
+                var r = results[v];
+                string json = Path.Combine(dir, $"summary-{v.Rid}-{(v.Aot ? "aot" : "jit")}-{i}.json");
+                r.Load.Add(Load1());
+                var (startMs, peakKb) = RunOnce(root, v, model, json);
+                using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
+                r.Starts.Add(startMs);
+                r.P50.Add(doc.RootElement.GetProperty("latency_p50_us").GetDouble());
+                r.P99.Add(doc.RootElement.GetProperty("latency_p99_us").GetDouble());
+                if (peakKb > 0) r.Rss.Add(peakKb / 1024.0);
+            }
+        }
+
         Console.WriteLine();
-        Console.WriteLine($"{"variant",-30} {"folder MiB",10} {"exe MiB",8} {"1st action ms",14} {"p50 µs",8} {"p99 µs",8} {"peak RSS MB",12} {"start vs JIT",13}");
+        Console.WriteLine($"{"variant",-30} {"folder MiB",10} {"exe MiB",8} {"1st action ms min / med",24} {"p50 µs",8} {"p99 µs",8} {"peak RSS MB",12} {"start vs JIT",13} {"load",6}");
         double? baseStart = null;
         string? baseline = null;
         foreach (Variant v in variants)
         {
-            var starts = new List<double>();
-            var p50s = new List<double>();
-            var p99s = new List<double>();
-            var rss = new List<double>();
-            for (int i = 0; i < runs; i++)
-            {
-                string json = Path.Combine(dir, $"summary-{v.Rid}-{(v.Aot ? "aot" : "jit")}-{i}.json");
-                var (startMs, peakKb) = RunOnce(root, v, model, json);
-                using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(json));
-                starts.Add(startMs);
-                p50s.Add(doc.RootElement.GetProperty("latency_p50_us").GetDouble());
-                p99s.Add(doc.RootElement.GetProperty("latency_p99_us").GetDouble());
-                if (peakKb > 0) rss.Add(peakKb / 1024.0);
-            }
-            double start = Median(starts);
+            var r = results[v];
+            double start = Median(r.Starts), min = r.Starts.Min();
             if (v.Rid == "linux-x64" && !v.Aot) { baseStart = start; baseline = v.Name; }
             string ratio = v.Rid == "linux-x64" && baseStart is double b ? $"{start / b,12:F2}x" : $"{"(qemu)",13}";
-            Console.WriteLine($"{v.Name,-30} {FolderMiB(v.Folder),10:F1} {new FileInfo(v.Executable).Length / 1048576.0,8:F1} {start,14:F0} "
-                + $"{Median(p50s),8:F1} {Median(p99s),8:F1} {(rss.Count > 0 ? Median(rss).ToString("F0", CultureInfo.InvariantCulture) : "(qemu)"),12} {ratio}");
+            Console.WriteLine($"{v.Name,-30} {FolderMiB(v.Folder),10:F1} {new FileInfo(v.Executable).Length / 1048576.0,8:F1} {$"{min:F0} / {start:F0}",24} "
+                + $"{Median(r.P50),8:F1} {Median(r.P99),8:F1} {(r.Rss.Count > 0 ? Median(r.Rss).ToString("F0", CultureInfo.InvariantCulture) : "(qemu)"),12} {ratio} {Median(r.Load),6:F1}");
         }
         Console.WriteLine($"baseline for ratios: {baseline}. Goals (x64 NativeAOT): executable <= 10 MB besides ONNX Runtime, first action <= 100 ms, "
             + "peak RSS <= 50 MB, inference no slower than JIT.");
@@ -132,6 +142,12 @@ public static class EdgeBench
     {
         xs.Sort();
         return xs.Count == 0 ? double.NaN : xs.Count % 2 == 1 ? xs[xs.Count / 2] : (xs[xs.Count / 2 - 1] + xs[xs.Count / 2]) / 2;
+    }
+
+    private static double Load1()
+    {
+        string load = Load();
+        return load == "n/a" ? double.NaN : double.Parse(load.Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     private static string Load()
