@@ -104,6 +104,31 @@ public sealed class Arm64RuntimeTests : IDisposable
         }
     }
 
+    /// <summary>The arm64 binary's MQTT client (MQTTnet, protobuf payloads) under qemu against a real broker and the
+    /// x64 rig-emulator in lockstep: the same returns as the x64 runtime on the same seeds.</summary>
+    [Fact]
+    public void Arm64_under_qemu_drives_the_x64_rig_emulator_over_mqtt_as_the_x64_runtime_does()
+    {
+        string model = Path.Combine(_edge.RigPolicy, "policy.onnx");
+        using var broker = Mosquitto.Start(_dir);
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "rig-emulator.dll"), "--mqtt", broker.Url, "--rig-id", "rig-01", "--rig", _rig, "--lockstep" })
+            psi.ArgumentList.Add(a);
+        using Process rig = Process.Start(psi)!;
+        try
+        {
+            Assert.NotNull(rig.StandardOutput.ReadLine()); // the banner: connected, serving rig-01
+            string[] common = ["--model", model, "--mqtt", broker.Url, "--rig-id", "rig-01", "--episodes", "2", "--seed", "5"];
+            string x64 = Expect0(_edge.RunX64("runtime", common), "x64 runtime --mqtt");
+            string arm = Expect0(_edge.RunArm64(common), "arm64 runtime --mqtt under qemu");
+            Assert.Equal(RuntimeOutput.ReturnRow(x64), RuntimeOutput.ReturnRow(arm));
+        }
+        finally
+        {
+            if (!rig.HasExited) rig.Kill();
+        }
+    }
+
     private static string Expect0((int Code, string Output) r, string what)
     {
         Assert.True(r.Code == 0, $"{what} exited {r.Code}:\n{r.Output}");

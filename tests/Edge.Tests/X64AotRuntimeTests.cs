@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using TrpoEdge.Core.Trajectories;
 using TrpoEdge.Emulator;
 using TrpoEdge.Sim;
@@ -12,7 +9,7 @@ namespace TrpoEdge.Edge.Tests;
 /// <summary>The linux-x64 NativeAOT runtime, as a board (or a systemd service) runs it: over MQTT against a real
 /// mosquitto broker and the rig emulator, and stopped by SIGTERM mid-run on a serial rig.</summary>
 [Collection(EdgeCollection.Name)]
-public sealed partial class X64AotRuntimeTests : IDisposable
+public sealed class X64AotRuntimeTests : IDisposable
 {
     private readonly EdgeBuild _edge;
     private readonly string _dir = Directory.CreateTempSubdirectory("trpoedge-edge-x64-").FullName;
@@ -48,12 +45,12 @@ public sealed partial class X64AotRuntimeTests : IDisposable
             string[] common = ["--model", v1, "--mqtt", broker.Url, "--rig-id", "rig-01", "--episodes", "2", "--seed", "5"];
             string jit = Expect0(_edge.RunX64("runtime", common), "x64 JIT runtime --mqtt");
             string aot = Expect0(_edge.RunX64Aot(common), "x64 NativeAOT runtime --mqtt");
-            Assert.Equal(ReturnRow(jit), ReturnRow(aot));
+            Assert.Equal(RuntimeOutput.ReturnRow(jit), RuntimeOutput.ReturnRow(aot));
 
             // Exploring, logged and streamed to the broker at QoS 1.
             string db = Path.Combine(_dir, "aot.db");
             string logged = Expect0(_edge.RunX64Aot([.. common, "--explore", "--log", db, "--publish-trajectories"]), "NativeAOT runtime --publish-trajectories");
-            Assert.Matches(@"trajectory batches\W+(\d+) published, \1 acknowledged", Collapse(logged)); // by `trainer collect`
+            Assert.Matches(@"trajectory batches\W+(\d+) published, \1 acknowledged", RuntimeOutput.Collapse(logged)); // by `trainer collect`
             using (TrajectoryReader reader = TrajectoryReader.Open(db))
             {
                 Assert.Equal(400, reader.CountSteps());
@@ -69,7 +66,7 @@ public sealed partial class X64AotRuntimeTests : IDisposable
             Expect0(_edge.RunX64("exporter", "publish", "--mqtt", broker.Url, "--key", Path.Combine(_dir, "fleet.pem"), v2), "exporter publish");
             string followed = Expect0(_edge.RunX64Aot([.. common, "--follow-policy", "--trust", Path.Combine(_dir, "fleet.pub.pem")]), "NativeAOT runtime --follow-policy");
             Assert.Contains("switched to policy version", followed);
-            Assert.Contains("1 switch(es), 0 refused", Collapse(followed));
+            Assert.Contains("1 switch(es), 0 refused", RuntimeOutput.Collapse(followed));
         }
         finally
         {
@@ -211,16 +208,6 @@ public sealed partial class X64AotRuntimeTests : IDisposable
         return r.Output;
     }
 
-    /// <summary>The console table wraps and pads when redirected: compare with whitespace collapsed.</summary>
-    private static string Collapse(string text) => Whitespace().Replace(text, " ");
-
-    private static string ReturnRow(string output)
-    {
-        Match m = ReturnMean().Match(Collapse(output));
-        Assert.True(m.Success, $"no return row in:\n{output}");
-        return m.Groups[1].Value;
-    }
-
     private static Process StartDotnet(string dll, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -228,64 +215,5 @@ public sealed partial class X64AotRuntimeTests : IDisposable
         foreach (string a in args) psi.ArgumentList.Add(a);
         psi.Environment["NO_COLOR"] = "1";
         return Process.Start(psi)!;
-    }
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Whitespace();
-
-    [GeneratedRegex(@"return mean ± std\W+(-?[\d.]+ ± [\d.]+)")]
-    private static partial Regex ReturnMean();
-
-    /// <summary>A real mosquitto on a free loopback port, anonymous, killed on Dispose.</summary>
-    private sealed class Mosquitto : IDisposable
-    {
-        private readonly Process _process;
-
-        private Mosquitto(Process process, int port)
-        {
-            _process = process;
-            Url = $"mqtt://127.0.0.1:{port}";
-        }
-
-        public string Url { get; }
-
-        public static Mosquitto Start(string dir)
-        {
-            const string exe = "/usr/sbin/mosquitto";
-            if (!File.Exists(exe)) throw new InvalidOperationException($"{exe} is missing: install the Debian package mosquitto (scripts/test.sh does).");
-            int port;
-            using (var probe = new TcpListener(IPAddress.Loopback, 0))
-            {
-                probe.Start();
-                port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            }
-            string config = Path.Combine(dir, "mosquitto.conf");
-            File.WriteAllLines(config, [$"listener {port} 127.0.0.1", "allow_anonymous true", "log_dest stderr", "log_type error"]);
-            var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add(config);
-            Process p = Process.Start(psi)!;
-            var wait = Stopwatch.StartNew();
-            while (true)
-            {
-                try
-                {
-                    using var c = new TcpClient();
-                    c.Connect(IPAddress.Loopback, port);
-                    return new Mosquitto(p, port);
-                }
-                catch (SocketException) when (wait.Elapsed < TimeSpan.FromSeconds(10) && !p.HasExited)
-                {
-                    Thread.Sleep(50);
-                }
-            }
-        }
-
-        public void Dispose()
-        {
-            if (!_process.HasExited) _process.Kill();
-            _process.WaitForExit(5000);
-            _process.Dispose();
-        }
     }
 }
