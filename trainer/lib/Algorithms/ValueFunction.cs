@@ -15,6 +15,7 @@ public sealed class ValueFunction : IDisposable
     private readonly AdamOptions _adamOptions;
     private readonly EngineVector _gradient, _firstMoment, _secondMoment;
     private int[] _order = [];
+    private ValueHeadSolver? _headSolver;
 
     public ValueFunction(Mlp network, int observationSize, AdamOptions adam, IEngineProvider? engines = null)
     {
@@ -35,6 +36,10 @@ public sealed class ValueFunction : IDisposable
 
     public IValueEngine Engine => _engine;
 
+    /// <summary>When set, <see cref="Fit"/> ends by solving the output layer in closed form with this ridge
+    /// (<see cref="TrpoOptions.CriticHeadSolve"/>); null: Adam only.</summary>
+    public double? HeadRidge { get; init; }
+
     /// <summary>Adam steps taken so far.</summary>
     public long OptimizerStep { get; private set; }
 
@@ -42,18 +47,37 @@ public sealed class ValueFunction : IDisposable
     public void Predict(ReadOnlySpan<float> observations, int count, Span<float> values) => _engine.Predict(observations, count, values);
 
     /// <summary>Minimises ½·mean (V(s) − target)² (gradient (V − target)/B) for the given epochs; returns the mean
-    /// squared error over the last epoch's minibatches.</summary>
+    /// squared error over the last epoch's minibatches. With <see cref="HeadRidge"/> set, then solves the output layer
+    /// in closed form on the whole set and returns that head's mean squared error on it.</summary>
     public double Fit(ReadOnlySpan<float> observations, ReadOnlySpan<float> targets, int count, int epochs, int batchSize, Random shuffle)
     {
-        if (epochs == 0) return double.NaN;
-        _engine.StageRegression(observations, targets, count);
-        return FitStaged(count, epochs, batchSize, shuffle);
+        if (epochs == 0 && HeadRidge is null) return double.NaN;
+        double loss = double.NaN;
+        if (epochs > 0)
+        {
+            _engine.StageRegression(observations, targets, count);
+            loss = FitStaged(count, epochs, batchSize, shuffle, allowHead: true);
+        }
+        if (HeadRidge is double ridge)
+        {
+            // The host network holds φ after FitStaged's sync; the new head goes back to the engine.
+            _headSolver ??= new ValueHeadSolver(_net);
+            double headLoss = _headSolver.Solve(observations, targets, count, ridge);
+            _engine.SyncFromHost();
+            if (double.IsFinite(headLoss)) loss = headLoss;
+        }
+        return loss;
     }
 
     /// <summary>As <see cref="Fit"/>, on the <paramref name="count"/> rows the engine already holds (an engine that
     /// collects on its device stages the regression set there; only the minibatches' row indices cross).</summary>
-    public double FitStaged(int count, int epochs, int batchSize, Random shuffle)
+    public double FitStaged(int count, int epochs, int batchSize, Random shuffle) => FitStaged(count, epochs, batchSize, shuffle, allowHead: false);
+
+    private double FitStaged(int count, int epochs, int batchSize, Random shuffle, bool allowHead)
     {
+        // The closed-form head reads the regression set on the host; a set staged on a device never crosses.
+        if (HeadRidge is not null && !allowHead)
+            throw new NotSupportedException($"The closed-form critic head (critic_head_solve) needs the regression set on the host; the {_engine.Name} engine stages it on its device. Use --set critic_head_solve=false with this engine.");
         if (epochs == 0) return double.NaN;
         if (_order.Length < count) _order = new int[count];
         for (int i = 0; i < count; i++) _order[i] = i;
