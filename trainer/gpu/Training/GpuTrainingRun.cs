@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ILGPU.Runtime;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
@@ -58,6 +59,7 @@ public sealed class GpuTrainingRun : ITrainingLoop
         var shuffle = new Random(unchecked((int)streamSeed));
         var evaluator = new Evaluator(() => EnvRegistry.Make(o.EnvId), _agent.Policy, _agent.Normalizer);
         int n = collector.Count;
+        float[] hostObservations = [], hostReturns = [];
         long? crossed = null;
         int update = 0;
         bool cancelled = false;
@@ -79,6 +81,16 @@ public sealed class GpuTrainingRun : ITrainingLoop
             long stepped = Stopwatch.GetTimestamp();
             critic.StageDevice(collector.Observations.View, collector.Returns.View, n);
             double valueLoss = _agent.Critic.FitStaged(n, o.Trpo.CriticEpochs, o.Trpo.CriticBatchSize, shuffle);
+            if (_agent.Critic.HeadRidge is not null)
+            {
+                // The closed-form head is solved on the host: the regression set crosses once per update.
+                if (hostObservations.Length < collector.Observations.Length) hostObservations = new float[(int)collector.Observations.Length];
+                if (hostReturns.Length < collector.Returns.Length) hostReturns = new float[(int)collector.Returns.Length];
+                collector.Observations.View.CopyToCPU(hostObservations);
+                collector.Returns.View.CopyToCPU(hostReturns);
+                double headLoss = _agent.Critic.SolveHead(hostObservations, hostReturns, n);
+                if (double.IsFinite(headLoss)) valueLoss = headLoss;
+            }
             long fitted = Stopwatch.GetTimestamp();
             collector.UpdateNormalizer();
             _agent.TotalSteps += n;

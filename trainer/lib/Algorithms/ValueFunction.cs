@@ -48,36 +48,40 @@ public sealed class ValueFunction : IDisposable
 
     /// <summary>Minimises ½·mean (V(s) − target)² (gradient (V − target)/B) for the given epochs; returns the mean
     /// squared error over the last epoch's minibatches. With <see cref="HeadRidge"/> set, then solves the output layer
-    /// in closed form on the whole set and returns that head's mean squared error on it.</summary>
+    /// in closed form on the whole set (<see cref="SolveHead"/>) and returns that head's mean squared error on it.</summary>
     public double Fit(ReadOnlySpan<float> observations, ReadOnlySpan<float> targets, int count, int epochs, int batchSize, Random shuffle)
     {
-        if (epochs == 0 && HeadRidge is null) return double.NaN;
         double loss = double.NaN;
         if (epochs > 0)
         {
             _engine.StageRegression(observations, targets, count);
-            loss = FitStaged(count, epochs, batchSize, shuffle, allowHead: true);
+            loss = FitStaged(count, epochs, batchSize, shuffle);
         }
-        if (HeadRidge is double ridge)
+        if (HeadRidge is not null)
         {
-            // The host network holds φ after FitStaged's sync; the new head goes back to the engine.
-            _headSolver ??= new ValueHeadSolver(_net);
-            double headLoss = _headSolver.Solve(observations, targets, count, ridge);
-            _engine.SyncFromHost();
+            double headLoss = SolveHead(observations, targets, count);
             if (double.IsFinite(headLoss)) loss = headLoss;
         }
         return loss;
     }
 
-    /// <summary>As <see cref="Fit"/>, on the <paramref name="count"/> rows the engine already holds (an engine that
-    /// collects on its device stages the regression set there; only the minibatches' row indices cross).</summary>
-    public double FitStaged(int count, int epochs, int batchSize, Random shuffle) => FitStaged(count, epochs, batchSize, shuffle, allowHead: false);
-
-    private double FitStaged(int count, int epochs, int batchSize, Random shuffle, bool allowHead)
+    /// <summary>The closed-form output layer (<see cref="ValueHeadSolver"/>, ridge <see cref="HeadRidge"/>) on these
+    /// rows, computed on the host network (current after every fit) and pushed back to the engine. Returns the new
+    /// head's mean squared error on the rows, or NaN (head unchanged) when the system could not be solved.</summary>
+    public double SolveHead(ReadOnlySpan<float> observations, ReadOnlySpan<float> targets, int count)
     {
-        // The closed-form head reads the regression set on the host; a set staged on a device never crosses.
-        if (HeadRidge is not null && !allowHead)
-            throw new NotSupportedException($"The closed-form critic head (critic_head_solve) needs the regression set on the host; the {_engine.Name} engine stages it on its device. Use --set critic_head_solve=false with this engine.");
+        double ridge = HeadRidge ?? throw new InvalidOperationException("SolveHead needs HeadRidge (critic_head_solve: true); it is not set.");
+        _headSolver ??= new ValueHeadSolver(_net);
+        double loss = _headSolver.Solve(observations, targets, count, ridge);
+        _engine.SyncFromHost();
+        return loss;
+    }
+
+    /// <summary>As <see cref="Fit"/>'s Adam epochs, on the <paramref name="count"/> rows the engine already holds (an
+    /// engine that collects on its device stages the regression set there; only the minibatches' row indices cross).
+    /// The closed-form head is not part of it: a caller with <see cref="HeadRidge"/> set calls <see cref="SolveHead"/>.</summary>
+    public double FitStaged(int count, int epochs, int batchSize, Random shuffle)
+    {
         if (epochs == 0) return double.NaN;
         if (_order.Length < count) _order = new int[count];
         for (int i = 0; i < count; i++) _order[i] = i;
