@@ -218,4 +218,18 @@ public sealed class ValueHeadSolverTests
         for (int i = 0; i < n; i++) mse += Math.Pow((double)v[i] - targets[i], 2) / n;
         Assert.Equal(mse, withHead, 1e-3 * Math.Max(1, mse));
     }
+
+    [Fact]
+    public void A_repeated_solve_allocates_nothing()
+    {
+        var rng = new Random(4);
+        int n = 2048;
+        float[] obs = Uniform(rng, n * 3, 1.0), targets = Uniform(rng, n, 3.0);
+        Mlp net = Critic(3, 51);
+        var solver = new ValueHeadSolver(net);
+        solver.Solve(obs, targets, n, 1e-3); // warm-up: buffers grow once
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) solver.Solve(obs, targets, n, 1e-3);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
