@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Policies;
 
@@ -45,27 +46,52 @@ public sealed class TrpoPolicyStep : IDisposable
 
     public IPolicyEngine Engine => _engine;
 
+    /// <summary>How many trailing parameters (the policy head: a Gaussian's state-independent log σ) the step leaves
+    /// unchanged: their gradient entries are zeroed before conjugate gradient. A Gaussian's Fisher matrix has no
+    /// mean/log σ cross terms, so the direction then has zeros there too and the whole KL budget moves the mean.
+    /// 0 (the default): every parameter moves.</summary>
+    public int FrozenTail
+    {
+        get => _frozenTail;
+        init
+        {
+            if (value < 0 || value > _engine.Vectors.Length)
+                throw new ArgumentOutOfRangeException(nameof(FrozenTail), value, $"FrozenTail must be between 0 and the {_engine.Vectors.Length} parameters.");
+            _frozenTail = value;
+        }
+    }
+
+    private readonly int _frozenTail;
+    private float[] _hostGradient = [];
+
     /// <summary>Stages the batch in the engine and updates; the host policy reflects the result when this returns.</summary>
     /// <param name="accept">An extra condition on each trial (see <see cref="TrialCheck"/>); null: none.</param>
     public PolicyStepReport Update(in PolicyBatch batch, TrialCheck? accept = null)
     {
+        long start = Stopwatch.GetTimestamp();
         _engine.StageBatch(batch);
-        return UpdateStaged(accept);
+        double stage = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        PolicyStepReport report = UpdateStaged(accept);
+        return report with { Times = report.Times with { Stage = stage } };
     }
 
     /// <summary>The update on the batch the engine already holds (an engine that collects on its device stages its own).</summary>
     public PolicyStepReport UpdateStaged(TrialCheck? accept = null)
     {
+        long start = Stopwatch.GetTimestamp();
         _engine.GetParameters(_oldParameters);
         double surrogateBefore = SurrogateGradient();
+        long gradient = Stopwatch.GetTimestamp();
         _engine.PrepareFisher(_options.FvpSubsample);
         var (iterations, residual) = SolveForStepDirection();
         double maxStep = MaximalStepLength();
         double expectedFull = _ops.Dot(_gradient, _direction) * maxStep;
         double entropy = _engine.MeanEntropy();
+        long solved = Stopwatch.GetTimestamp();
         PolicyStepReport report = LineSearch(surrogateBefore, maxStep, expectedFull, entropy, iterations, residual, accept);
         _engine.SyncToHost();
-        return report;
+        long searched = Stopwatch.GetTimestamp();
+        return report with { Times = new PolicyStepTimes(0, Seconds(start, gradient), Seconds(gradient, solved), Seconds(solved, searched)) };
     }
 
     /// <summary>L(θ_old) and g = ∇L(θ_old) = 1/N Σ ρ_i Â_i ∇ log π(a_i|s_i), ρ_i = π_old/π_b (eq. 14's sample
@@ -75,7 +101,17 @@ public sealed class TrpoPolicyStep : IDisposable
         double surrogate = _engine.ForwardSurrogate();
         _engine.MarkReference();
         _engine.SurrogateGradient(_gradient);
+        if (_frozenTail > 0) FreezeTail();
         return surrogate;
+    }
+
+    /// <summary>Zeroes the frozen parameters' gradient entries (once per update, through the host).</summary>
+    private void FreezeTail()
+    {
+        if (_hostGradient.Length != _ops.Length) _hostGradient = new float[_ops.Length];
+        _ops.Download(_gradient, _hostGradient);
+        _hostGradient.AsSpan(_hostGradient.Length - _frozenTail).Clear();
+        _ops.Upload(_hostGradient, _gradient);
     }
 
     /// <summary>(F + cI) v with F averaged over the Fisher rows.</summary>
@@ -130,6 +166,8 @@ public sealed class TrpoPolicyStep : IDisposable
         _engine.SyncToHost();
         return accept();
     }
+
+    private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
 
     public void Dispose() => _engine.Dispose();
 }
