@@ -201,17 +201,6 @@ public abstract unsafe class MujocoEnv : IEnv, IDisposable
         _started = true;
     }
 
-    /// <summary>Potential and kinetic energy of the current state (<c>mj_energyPos</c>, <c>mj_energyVel</c>).</summary>
-    internal (double Potential, double Kinetic) Energy()
-    {
-        nint d = Live;
-        _lib.Forward(_m, d);
-        _lib.EnergyPos(_m, d);
-        _lib.EnergyVel(_m, d);
-        double* e = (double*)(d + MujocoLayout.DataEnergy);
-        return (e[0], e[1]);
-    }
-
     /// <summary>World poses of the geoms for the current qpos, computed on a separate mjData (<c>mj_kinematics</c>):
     /// positions (ngeom × 3) and rotation matrices (ngeom × 9, row-major).</summary>
     internal void GeomPoses(Span<double> xpos, Span<double> xmat)

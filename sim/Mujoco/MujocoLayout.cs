@@ -12,14 +12,12 @@ internal static class MujocoLayout
     public const int ModelOptTimestep = 232, ModelOptGravity = 280;
     // mjModel arrays (pointers)
     public const int ModelQpos0 = 1096, ModelBodyMass = 1240, ModelGeomType = 1488, ModelGeomBodyId = 1520,
-        ModelGeomSize = 1592, ModelGeomRgba = 1664, ModelActuatorCtrlRange = 2792;
+        ModelGeomSize = 1592, ModelActuatorCtrlRange = 2792;
 
-    // mjData: scalars
-    public const int DataNcon = 40332, DataTime = 40336, DataEnergy = 40344;
-    // mjData arrays (pointers)
+    // mjData: the simulated time, then arrays (pointers)
+    public const int DataTime = 40336;
     public const int DataQpos = 40376, DataQvel = 40384, DataAct = 40392, DataQaccWarmstart = 40400, DataCtrl = 40408,
-        DataQfrcApplied = 40416, DataXfrcApplied = 40424, DataQacc = 40448, DataXpos = 40480, DataGeomXpos = 40536,
-        DataGeomXmat = 40544;
+        DataGeomXpos = 40536, DataGeomXmat = 40544;
 
     // mjVFS: int nfile; char filename[2000][1000]; int filesize[2000]; void* filedata[2000].
     public const int VfsSize = 2024008, VfsFileData = 2008008;
@@ -31,11 +29,9 @@ internal static class MujocoLayout
         ("mjModel", "nbody", ModelNbody), ("mjModel", "ngeom", ModelNgeom), ("mjModel", "opt.timestep", ModelOptTimestep),
         ("mjModel", "opt.gravity", ModelOptGravity), ("mjModel", "qpos0", ModelQpos0), ("mjModel", "body_mass", ModelBodyMass),
         ("mjModel", "geom_type", ModelGeomType), ("mjModel", "geom_bodyid", ModelGeomBodyId), ("mjModel", "geom_size", ModelGeomSize),
-        ("mjModel", "geom_rgba", ModelGeomRgba), ("mjModel", "actuator_ctrlrange", ModelActuatorCtrlRange),
-        ("mjData", "ncon", DataNcon), ("mjData", "time", DataTime), ("mjData", "energy", DataEnergy), ("mjData", "qpos", DataQpos),
-        ("mjData", "qvel", DataQvel), ("mjData", "act", DataAct), ("mjData", "qacc_warmstart", DataQaccWarmstart),
-        ("mjData", "ctrl", DataCtrl), ("mjData", "qfrc_applied", DataQfrcApplied), ("mjData", "xfrc_applied", DataXfrcApplied),
-        ("mjData", "qacc", DataQacc), ("mjData", "xpos", DataXpos), ("mjData", "geom_xpos", DataGeomXpos),
-        ("mjData", "geom_xmat", DataGeomXmat), ("mjVFS", "filedata", VfsFileData),
+        ("mjModel", "actuator_ctrlrange", ModelActuatorCtrlRange),
+        ("mjData", "time", DataTime), ("mjData", "qpos", DataQpos), ("mjData", "qvel", DataQvel), ("mjData", "act", DataAct),
+        ("mjData", "qacc_warmstart", DataQaccWarmstart), ("mjData", "ctrl", DataCtrl), ("mjData", "geom_xpos", DataGeomXpos),
+        ("mjData", "geom_xmat", DataGeomXmat), ("mjVFS", "filedata", VfsFileData), ("mjVFS", "sizeof", VfsSize),
     ];
 }

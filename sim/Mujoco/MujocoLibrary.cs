@@ -32,8 +32,6 @@ internal sealed unsafe class MujocoLibrary
     public readonly delegate* unmanaged<nint, nint, void> Forward;
     public readonly delegate* unmanaged<nint, nint, void> Step;
     public readonly delegate* unmanaged<nint, nint, void> Kinematics;
-    public readonly delegate* unmanaged<nint, nint, void> EnergyPos;
-    public readonly delegate* unmanaged<nint, nint, void> EnergyVel;
     public readonly delegate* unmanaged<nint, double> TotalMass;
     public readonly delegate* unmanaged<nint, int, byte*, int> NameToId;
 
@@ -52,8 +50,6 @@ internal sealed unsafe class MujocoLibrary
         Forward = (delegate* unmanaged<nint, nint, void>)Export(h, "mj_forward");
         Step = (delegate* unmanaged<nint, nint, void>)Export(h, "mj_step");
         Kinematics = (delegate* unmanaged<nint, nint, void>)Export(h, "mj_kinematics");
-        EnergyPos = (delegate* unmanaged<nint, nint, void>)Export(h, "mj_energyPos");
-        EnergyVel = (delegate* unmanaged<nint, nint, void>)Export(h, "mj_energyVel");
         TotalMass = (delegate* unmanaged<nint, double>)Export(h, "mj_getTotalmass");
         NameToId = (delegate* unmanaged<nint, int, byte*, int>)Export(h, "mj_name2id");
         // MuJoCo's default warning handler appends to MUJOCO_LOG.TXT in the working directory and prints to stdout;
@@ -76,13 +72,7 @@ internal sealed unsafe class MujocoLibrary
         lock (Gate)
         {
             if (_instance is not null) return _instance;
-            nint handle = 0;
-            foreach (string name in Candidates)
-                if (NativeLibrary.TryLoad(name, typeof(MujocoLibrary).Assembly, null, out handle)) break;
-            if (handle == 0)
-                throw new MujocoUnavailableException(
-                    $"{envId} needs the MuJoCo 2.2.2 native library (libmujoco.so.2.2.2), which was not found: install the Debian package {DebianPackage} (apt-get install {DebianPackage}).");
-            lib = new MujocoLibrary(handle);
+            lib = Load(Candidates, envId);
             int version = lib.Version();
             if (version != RequiredVersion)
                 throw new MujocoUnavailableException(
@@ -90,6 +80,19 @@ internal sealed unsafe class MujocoLibrary
             Volatile.Write(ref _instance, lib);
             return lib;
         }
+    }
+
+    /// <summary>Loads the first of <paramref name="names"/> that the loader finds and binds it (tests pass a name that
+    /// does not exist to see the message a machine without MuJoCo gets).</summary>
+    internal static MujocoLibrary Load(IEnumerable<string> names, string envId)
+    {
+        nint handle = 0;
+        foreach (string name in names)
+            if (NativeLibrary.TryLoad(name, typeof(MujocoLibrary).Assembly, null, out handle)) break;
+        if (handle == 0)
+            throw new MujocoUnavailableException(
+                $"{envId} needs the MuJoCo 2.2.2 native library (libmujoco.so.2.2.2), which was not found: install the Debian package {DebianPackage} (apt-get install {DebianPackage}).");
+        return new MujocoLibrary(handle);
     }
 
     private static nint Export(nint handle, string name) =>
