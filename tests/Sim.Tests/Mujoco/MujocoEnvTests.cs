@@ -90,18 +90,20 @@ public sealed class MujocoEnvTests
     [Fact]
     public void The_control_cost_is_numpys_float32_sum_of_squares()
     {
-        // np.sum(np.square(a)) on float32 sums float32 squares in float32; 1e-3 * that is float64. With these values
-        // the float32 sum differs from the float64 one, so the test tells the two apart.
-        using var env = new HopperEnv();
+        // Known answers from NumPy 1.24: 1e-3 * np.sum(np.square(np.array([0.1, 0.3, 0.7], dtype=np.float32))) and
+        // 0.1 * the same over six values. NumPy sums float32 squares in order in float32 (below eight elements) and a
+        // Python float times a float32 scalar is float64; summing in float64 would give 0.0005899999907612803.
+        using var hopper = new HopperEnv();
         var obs = new float[11];
-        env.Reset(0, obs);
-        float[] a = [0.1f, 0.3f, 0.7f];
-        float s32 = 0f;
-        foreach (float x in a) s32 += x * x;
-        double s64 = a.Sum(x => (double)x * x);
-        Assert.NotEqual((double)s32, s64);
-        env.Step(a, obs);
-        Assert.Equal(1e-3 * s32, env.LastInfo.ControlCost);
+        hopper.Reset(0, obs);
+        hopper.Step([0.1f, 0.3f, 0.7f], obs);
+        Assert.Equal(0.0005899999737739563, hopper.LastInfo.ControlCost);
+
+        using var cheetah = new HalfCheetahEnv();
+        var obs2 = new float[17];
+        cheetah.Reset(0, obs2);
+        cheetah.Step([0.9f, -0.35f, 0.61f, 0.123f, -0.77f, 0.5f], obs2);
+        Assert.Equal(0.21626288890838624, cheetah.LastInfo.ControlCost);
     }
 
     [Theory]
