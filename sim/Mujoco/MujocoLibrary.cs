@@ -12,6 +12,8 @@ internal sealed unsafe class MujocoLibrary
     /// <summary><c>mj_version()</c> of the release whose struct layout <see cref="MujocoLayout"/> holds.</summary>
     public const int RequiredVersion = 222;
     public const string DebianPackage = "libmujoco2.2.2";
+    /// <summary>Names the library file to load instead of searching (a MuJoCo 2.2.2 built elsewhere).</summary>
+    public const string LibraryVariable = "TRPOEDGE_MUJOCO_LIBRARY";
 
     // Debian's runtime package ships only the versioned file; the unversioned link comes with -dev.
     private static readonly string[] Candidates = ["libmujoco.so.2.2.2", "libmujoco.so", "mujoco"];
@@ -72,7 +74,8 @@ internal sealed unsafe class MujocoLibrary
         lock (Gate)
         {
             if (_instance is not null) return _instance;
-            lib = Load(Candidates, envId);
+            string? overridePath = Environment.GetEnvironmentVariable(LibraryVariable);
+            lib = string.IsNullOrEmpty(overridePath) ? Load(Candidates, envId) : Load([overridePath], envId, LibraryVariable);
             int version = lib.Version();
             if (version != RequiredVersion)
                 throw new MujocoUnavailableException(
@@ -84,14 +87,15 @@ internal sealed unsafe class MujocoLibrary
 
     /// <summary>Loads the first of <paramref name="names"/> that the loader finds and binds it (tests pass a name that
     /// does not exist to see the message a machine without MuJoCo gets).</summary>
-    internal static MujocoLibrary Load(IEnumerable<string> names, string envId)
+    internal static MujocoLibrary Load(IReadOnlyList<string> names, string envId, string? variable = null)
     {
         nint handle = 0;
         foreach (string name in names)
             if (NativeLibrary.TryLoad(name, typeof(MujocoLibrary).Assembly, null, out handle)) break;
         if (handle == 0)
-            throw new MujocoUnavailableException(
-                $"{envId} needs the MuJoCo 2.2.2 native library (libmujoco.so.2.2.2), which was not found: install the Debian package {DebianPackage} (apt-get install {DebianPackage}).");
+            throw new MujocoUnavailableException(variable is null
+                ? $"{envId} needs the MuJoCo 2.2.2 native library (libmujoco.so.2.2.2), which was not found: install the Debian package {DebianPackage} (apt-get install {DebianPackage})."
+                : $"{envId} needs the MuJoCo 2.2.2 native library; {variable} names {names[0]}, which could not be loaded: point it at a libmujoco.so.2.2.2, or unset it and install the Debian package {DebianPackage} (apt-get install {DebianPackage}).");
         return new MujocoLibrary(handle);
     }
 
