@@ -195,6 +195,8 @@ public abstract unsafe class MujocoEnv : IEnv, IDisposable
     internal void SetState(ReadOnlySpan<double> qpos, ReadOnlySpan<double> qvel)
     {
         nint d = Live;
+        if (qpos.Length != Model.Nq || qvel.Length != Model.Nv)
+            throw new ArgumentException($"{Id} has {Model.Nq} positions and {Model.Nv} velocities; got {qpos.Length} and {qvel.Length}.");
         qpos.CopyTo(new Span<double>(_qpos, Model.Nq));
         qvel.CopyTo(new Span<double>(_qvel, Model.Nv));
         _lib.Forward(_m, d);
@@ -205,14 +207,13 @@ public abstract unsafe class MujocoEnv : IEnv, IDisposable
     /// positions (ngeom × 3) and rotation matrices (ngeom × 9, row-major).</summary>
     internal void GeomPoses(Span<double> xpos, Span<double> xmat)
     {
-        nint d = Live;
+        _ = Live; // throws once disposed
         if (_scratch == 0) _scratch = _lib.MakeData(_m);
         if (_scratch == 0) throw new InvalidOperationException($"{Id}: mj_makeData could not allocate drawing data.");
         new ReadOnlySpan<double>(_qpos, Model.Nq).CopyTo(new Span<double>(MujocoLibrary.Array(_scratch, MujocoLayout.DataQpos), Model.Nq));
         _lib.Kinematics(_m, _scratch);
         new ReadOnlySpan<double>(MujocoLibrary.Array(_scratch, MujocoLayout.DataGeomXpos), 3 * Model.Ngeom).CopyTo(xpos);
         new ReadOnlySpan<double>(MujocoLibrary.Array(_scratch, MujocoLayout.DataGeomXmat), 9 * Model.Ngeom).CopyTo(xmat);
-        _ = d;
     }
 
     public void Dispose()

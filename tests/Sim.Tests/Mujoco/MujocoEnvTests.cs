@@ -29,6 +29,12 @@ public sealed class MujocoEnvTests
         Assert.Equal(0.002 * 4, hopper.ControlPeriod);
         Assert.Equal(1000, hopper.MaxEpisodeSteps);
         Assert.Equal([0, 1.25, 0, 0, 0, 0], hopper.Model.Qpos0);
+        // Masses from the geoms at MuJoCo's default density 1000: the torso capsule (r 0.05, 0.4 long) weighs
+        // 1000·(π r² L + 4/3 π r³); the world body nothing; the bodies add up to the model's total.
+        double r = 0.05, torso = 1000 * (Math.PI * r * r * 0.4 + 4.0 / 3 * Math.PI * r * r * r);
+        Assert.Equal(0.0, hopper.Model.BodyMass[0]);
+        Assert.Equal(torso, hopper.Model.BodyMass[1], 9);
+        Assert.Equal(hopper.Model.TotalMass, hopper.Model.BodyMass.Sum(), 9);
         Assert.Equal(6, hopper.Model.Nv);
 
         using var cheetah = new HalfCheetahEnv();
