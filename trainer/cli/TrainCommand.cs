@@ -115,6 +115,8 @@ internal static class TrainCommand
         "CartPole-v1" => 500,
         "Acrobot-v1" => -100,
         "MountainCarContinuous-v0" => 90,
+        "Hopper-v4" => 3000,
+        "HalfCheetah-v4" => 4000,
         _ => null,
     };
 
