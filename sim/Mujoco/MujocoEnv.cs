@@ -77,9 +77,9 @@ public abstract unsafe class MujocoEnv : IEnv, IDisposable
     public int Elapsed => _elapsed;
 
     /// <summary>Generalised positions (nq); valid until the next Step, Reset or Restore.</summary>
-    public ReadOnlySpan<double> Qpos => new(_qpos, Model.Nq);
+    public ReadOnlySpan<double> Qpos => _d != 0 ? new(_qpos, Model.Nq) : throw new ObjectDisposedException(Id);
     /// <summary>Generalised velocities (nv).</summary>
-    public ReadOnlySpan<double> Qvel => new(_qvel, Model.Nv);
+    public ReadOnlySpan<double> Qvel => _d != 0 ? new(_qvel, Model.Nv) : throw new ObjectDisposedException(Id);
     /// <summary>Simulated time in seconds (<c>mjData.time</c>).</summary>
     public double Time => MujocoLibrary.Read<double>(Live, MujocoLayout.DataTime);
 

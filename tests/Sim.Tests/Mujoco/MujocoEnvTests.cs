@@ -411,5 +411,7 @@ public sealed class MujocoEnvTests
         Assert.Equal(before.Values, env.SaveState().Values);
         env.Dispose();
         Assert.Throws<ObjectDisposedException>(() => env.Reset(0, obs));
+        Assert.Throws<ObjectDisposedException>(() => env.Qpos[0]);
+        Assert.Throws<ObjectDisposedException>(() => env.SaveState());
     }
 }
