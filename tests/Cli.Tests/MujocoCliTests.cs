@@ -34,7 +34,10 @@ public sealed class MujocoCliTests
         Result list = RunWith("trainer", dir.Path, missing, "list").Expect(0);
         Assert.Contains("Pendulum-v1", list.Stdout);
         Assert.Contains("HalfCheetah-v4", list.Stdout);
-        Assert.Contains("unavailable", list.Stdout);
+        // The line naming the package follows the table (wrapped to the console's width, so compare words only).
+        string words = string.Join(' ', list.Stdout.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("not available here", words);
+        Assert.Contains("apt-get install libmujoco2.2.2", words);
     }
 
     [Fact]
