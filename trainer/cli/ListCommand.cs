@@ -22,7 +22,17 @@ internal static class ListCommand
         var envs = new Table().AddColumn("environment (--env)").AddColumn("observations").AddColumn("actions").AddColumn("control period").AddColumn("shipped config");
         foreach (string id in EnvRegistry.Ids.Concat(RigIds()))
         {
-            IEnv env = EnvRegistry.Make(id);
+            IEnv env;
+            try
+            {
+                env = EnvRegistry.Make(id);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A physics environment whose native library is missing: listed, with what to install.
+                envs.AddRow(Markup.Escape(id), "[grey]—[/]", "[grey]—[/]", "[grey]—[/]", $"[grey]{Markup.Escape(e.Message)}[/]");
+                continue;
+            }
             string config = Path.Combine(configs, TrainCommand.SafeName(env.Id) + ".yml");
             envs.AddRow(Markup.Escape(id), Short(SpaceConversion.ToSpec(env.ObservationSpace)),
                 Short(SpaceConversion.ToSpec(env.ActionSpace)), $"{env.ControlPeriod * 1000:G4} ms",
