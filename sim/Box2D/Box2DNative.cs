@@ -12,7 +12,10 @@ internal static partial class Box2DNative
     /// <summary>Body tags: a contact that begins touching the body ends the game; the body's contact flag follows its contacts.</summary>
     internal const int TagGameOver = 1, TagTrackContact = 2;
 
-    private static readonly Lazy<string?> LoadError = new(Probe);
+    private static readonly Lazy<string?> LoadError = new(() => Probe(Library));
+
+    /// <summary>Why the Box2D environments cannot run here (one line naming the package to install), or null.</summary>
+    internal static string? Unavailable => LoadError.Value;
 
     /// <summary>Throws one clear line naming the Debian package when the shim or Box2D cannot be loaded. Only the
     /// Box2D environments call this, so the classic ones never need the native library.</summary>
@@ -22,17 +25,18 @@ internal static partial class Box2DNative
             throw new InvalidOperationException($"{envId} needs Box2D 2.4: {error}");
     }
 
-    private static string? Probe()
+    /// <summary>Loads <paramref name="library"/> (the shim) and checks the Box2D version behind it.</summary>
+    internal static string? Probe(string library)
     {
         if (!OperatingSystem.IsLinux())
             return "the Box2D environments run on Linux, with Debian's libbox2d-dev (this is " + RuntimeInformation.OSDescription + ").";
-        if (!NativeLibrary.TryLoad(Library, typeof(Box2DNative).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories, out IntPtr handle))
+        if (!NativeLibrary.TryLoad(library, typeof(Box2DNative).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories, out IntPtr handle))
         {
             bool box2d = NativeLibrary.TryLoad("libbox2d.so.2", out IntPtr lib);
             if (box2d) NativeLibrary.Free(lib);
             return box2d
-                ? "the shim libtrpoedge_box2d.so is not beside the program; the build compiles it where libbox2d-dev and g++ are installed: run `apt-get install libbox2d-dev g++` and rebuild."
-                : "the Box2D library is not installed; run `apt-get install libbox2d-dev g++` (Debian's package) and rebuild, so the build compiles the shim libtrpoedge_box2d.so.";
+                ? $"the shim lib{library}.so is not beside the program; the build compiles it where libbox2d-dev and g++ are installed: run `apt-get install libbox2d-dev g++` and rebuild."
+                : $"the Box2D library is not installed; run `apt-get install libbox2d-dev g++` (Debian's package) and rebuild, so the build compiles the shim lib{library}.so.";
         }
         NativeLibrary.Free(handle);
         int version = tb2_version();

@@ -10,7 +10,7 @@ public sealed class BipedalWalkerTests
 {
     private const double Scale = 30, TerrainStep = 14 / Scale, TerrainHeight = 400 / Scale / 4, LidarRange = 160 / Scale;
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Spaces_and_limits_are_gymnasiums()
     {
         var env = new BipedalWalkerEnv();
@@ -26,7 +26,7 @@ public sealed class BipedalWalkerTests
         Assert.Equal(1600, env.MaxEpisodeSteps);
     }
 
-    [Theory]
+    [RequiresBox2DTheory]
     [InlineData(0UL)]
     [InlineData(17UL)]
     public void Terrain_starts_flat_then_walks_with_uniform_kicks(ulong seed)
@@ -52,7 +52,7 @@ public sealed class BipedalWalkerTests
         Assert.InRange(max, 0.05, 3.0);
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Lidar_fractions_are_the_closest_terrain_hits_along_each_ray()
     {
         var env = new BipedalWalkerEnv();
@@ -90,7 +90,7 @@ public sealed class BipedalWalkerTests
         return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? t : null;
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Reward_is_the_shaping_difference_minus_the_torque_cost()
     {
         var env = new BipedalWalkerEnv();
@@ -126,7 +126,7 @@ public sealed class BipedalWalkerTests
         Assert.True(falls >= 1, "random torques never made the walker fall");
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Standing_in_a_wide_stance_is_truncated_at_1600_steps()
     {
         var env = new BipedalWalkerEnv();

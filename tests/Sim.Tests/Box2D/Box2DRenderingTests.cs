@@ -11,7 +11,7 @@ public sealed class Box2DRenderingTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Theory]
+    [RequiresBox2DTheory]
     [InlineData("LunarLander-v2")]
     [InlineData("LunarLanderContinuous-v2")]
     [InlineData("BipedalWalker-v3")]
@@ -41,7 +41,7 @@ public sealed class Box2DRenderingTests : IDisposable
             foreach (string f in Directory.EnumerateFiles(_dir)) File.Copy(f, Path.Combine(keep, Path.GetFileName(f)), true);
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void The_lander_is_drawn_where_its_body_is()
     {
         var env = new LunarLanderEnv();

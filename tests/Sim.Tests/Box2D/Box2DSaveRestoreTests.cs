@@ -35,7 +35,7 @@ public sealed class Box2DSaveRestoreTests
         return log;
     }
 
-    [Theory]
+    [RequiresBox2DTheory]
     [MemberData(nameof(Ids))]
     public void Restoring_replays_bit_for_bit_in_the_same_and_in_a_fresh_environment(string id)
     {
@@ -59,7 +59,7 @@ public sealed class Box2DSaveRestoreTests
         Assert.Equal(first.Rewards, third.Rewards);
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void A_restored_state_reproduces_the_observation_the_saved_env_had()
     {
         var env = new BipedalWalkerEnv();
@@ -78,7 +78,7 @@ public sealed class Box2DSaveRestoreTests
         Assert.Equal(env.Elapsed, other.Elapsed);
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void A_never_reset_state_restores_to_a_never_reset_env_with_the_same_generator()
     {
         var env = new LunarLanderEnv();
@@ -94,7 +94,7 @@ public sealed class Box2DSaveRestoreTests
         Assert.Equal(freshObs, obs);
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void States_are_refused_by_other_environments_and_other_options()
     {
         var lander = new LunarLanderEnv();

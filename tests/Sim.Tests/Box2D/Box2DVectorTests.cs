@@ -7,7 +7,7 @@ namespace TrpoEdge.Sim.Tests.Box2D;
 /// stream, on one thread and on the worker pool.</summary>
 public sealed class Box2DVectorTests
 {
-    [Theory]
+    [RequiresBox2DTheory]
     [InlineData("LunarLander-v2", 1)]
     [InlineData("LunarLanderContinuous-v2", 3)]
     [InlineData("BipedalWalker-v3", 3)]

@@ -10,7 +10,7 @@ public sealed class LunarLanderTests
 {
     private const double W = 600 / 30.0, H = 400 / 30.0;
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Spaces_are_gymnasiums()
     {
         var discrete = new LunarLanderEnv();
@@ -28,7 +28,7 @@ public sealed class LunarLanderTests
         Assert.Equal(0.02, discrete.ControlPeriod);
     }
 
-    [Theory]
+    [RequiresBox2DTheory]
     [InlineData(0UL)]
     [InlineData(7UL)]
     [InlineData(123456789UL)]
@@ -50,7 +50,7 @@ public sealed class LunarLanderTests
         Assert.Equal(H / 4, env.HelipadY);
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Reset_starts_at_the_top_centre_with_a_random_push_and_reproduces_per_seed()
     {
         var vx = new List<float>();
@@ -74,7 +74,7 @@ public sealed class LunarLanderTests
         Assert.Contains(vx, v => v < -0.05f);
     }
 
-    [Theory]
+    [RequiresBox2DTheory]
     [InlineData(false, 1UL)]
     [InlineData(true, 2UL)]
     public void Reward_is_the_shaping_difference_minus_fuel_on_random_steps(bool continuous, ulong seed)
@@ -129,7 +129,7 @@ public sealed class LunarLanderTests
         return -100 * Math.Sqrt(s0 * s0 + s1 * s1) - 100 * Math.Sqrt(s2 * s2 + s3 * s3) - 100 * Math.Abs((double)b.Angle) + legs;
     }
 
-    [Theory]
+    [RequiresBox2DTheory]
     [InlineData(false)]
     [InlineData(true)]
     public void Heuristic_lands_between_the_flags_and_terminates_at_rest_with_the_bonus(bool continuous)
@@ -163,7 +163,7 @@ public sealed class LunarLanderTests
         }
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Hovering_above_the_pad_is_truncated_at_exactly_1000_steps()
     {
         var env = new LunarLanderEnv(continuous: true);
@@ -181,7 +181,7 @@ public sealed class LunarLanderTests
         }
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Free_fall_crashes_with_minus_100()
     {
         int crashes = 0;
@@ -200,7 +200,7 @@ public sealed class LunarLanderTests
         Assert.True(crashes >= 4, $"{crashes} of 5 free falls crashed");
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Flying_sideways_out_of_the_viewport_terminates_with_minus_100()
     {
         var env = new LunarLanderEnv(continuous: true);
@@ -221,7 +221,7 @@ public sealed class LunarLanderTests
         Assert.True(Math.Abs(obs[0]) >= 1f, $"x = {obs[0]}");
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Wind_indices_come_from_the_episode_generator_and_advance_only_in_the_air()
     {
         var env = new LunarLanderEnv(enableWind: true);
@@ -242,7 +242,7 @@ public sealed class LunarLanderTests
         Assert.Equal((wind + 2, torque + 2), env.WindIndices);
     }
 
-    [Fact]
+    [RequiresBox2DFact]
     public void Bad_actions_are_refused_before_anything_moves()
     {
         var env = new LunarLanderEnv();
