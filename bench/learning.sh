@@ -27,6 +27,9 @@ mkdir -p "$out"
 threshold_of() {
   case "$1" in
     Pendulum-v1) echo -200 ;; CartPole-v1) echo 500 ;; Acrobot-v1) echo -100 ;; MountainCarContinuous-v0) echo 90 ;;
+    # Box2D (needs libbox2d-dev at build time): the goals set for these ports. A 100-episode LunarLander evaluation is
+    # 20-100k steps, so EVAL_STEPS=20480 keeps the evaluations from dominating the run.
+    LunarLanderContinuous-v2) echo 250 ;; LunarLander-v2) echo 200 ;; BipedalWalker-v3) echo 250 ;;
     *) echo "no threshold is known for $1 (a rig has none): train it with trainer train and read the final return" >&2; exit 2 ;;
   esac
 }

@@ -23,7 +23,7 @@ public abstract class Box2DEnv : IEnv, IDisposable
     private ulong[] _resetGenerator = [];
     private bool _resetHasBuffered;
     private uint _resetBuffered;
-    private float[] _log = new float[256];
+    private float[] _log = [];
     private int _logLength;
 
     private protected Box2DEnv(string id)
@@ -69,6 +69,9 @@ public abstract class Box2DEnv : IEnv, IDisposable
         _resetHasBuffered = _integers.HasBuffered;
         _resetBuffered = _integers.Buffered;
         _logLength = 0;
+        // Room for a whole episode up front, so steps do not allocate while the log grows.
+        int full = MaxEpisodeSteps * ActionFloats;
+        if (_log.Length < full) _log = new float[full];
         NewEpisode(observation);
     }
 
@@ -95,7 +98,7 @@ public abstract class Box2DEnv : IEnv, IDisposable
     private StepResult StepLogged(ReadOnlySpan<float> action, Span<float> observation)
     {
         int n = ActionFloats;
-        if (_logLength + n > _log.Length) Array.Resize(ref _log, _log.Length * 2);
+        if (_logLength + n > _log.Length) Array.Resize(ref _log, Math.Max(2 * _log.Length, 64 * n)); // only past the time limit
         action[..n].CopyTo(_log.AsSpan(_logLength, n));
         _logLength += n;
         StepResult r = StepCore(action, observation);
@@ -176,6 +179,8 @@ public abstract class Box2DEnv : IEnv, IDisposable
         _resetHasBuffered = _integers.HasBuffered;
         _resetBuffered = _integers.Buffered;
         _logLength = 0;
+        int full = Math.Max(MaxEpisodeSteps * ActionFloats, actions);
+        if (_log.Length < full) _log = new float[full];
         Span<float> obs = ObsFloats <= 64 ? stackalloc float[ObsFloats] : new float[ObsFloats];
         NewEpisode(obs);
         int n = ActionFloats;
