@@ -22,7 +22,7 @@ internal static partial class Box2DNative
     internal static void EnsureAvailable(string envId)
     {
         if (LoadError.Value is string error)
-            throw new InvalidOperationException($"{envId} needs Box2D 2.4: {error}");
+            throw new NotSupportedException($"{envId} needs Box2D 2.4: {error}");
     }
 
     /// <summary>Loads <paramref name="library"/> (the shim) and checks the Box2D version behind it.</summary>
