@@ -8,7 +8,11 @@ namespace TrpoEdge.Sim.Box2D;
 /// as float32, the shaping reward and fuel costs, crash / out-of-bounds / at-rest termination, the reset's
 /// no-op step, the wind and turbulence functions, and the 1,000-step time limit. Trajectories differ from
 /// Gymnasium's because it runs Box2D 2.3. Engine particles are left out: Gymnasium creates them only when
-/// rendering, and they collide with the ground only, so they never touch the lander.</summary>
+/// rendering, and they collide with the ground only, so they never touch the lander.
+/// <para>Two points follow LunarLander-v3's fixes rather than v2: the wind and turbulence offsets are drawn from the
+/// episode's generator at every reset (v2 drew them once per environment from NumPy's unseeded global generator,
+/// which no seed reproduces), and every reset builds a new world (v2 reused it, which Gymnasium found made episodes
+/// nondeterministic). Without wind the draws are v2's exactly. The observation bounds are v2's (±1.5, ±5, ±π).</para></summary>
 public sealed class LunarLanderEnv : Box2DEnv
 {
     public const string DiscreteId = "LunarLander-v2", ContinuousId = "LunarLanderContinuous-v2";
