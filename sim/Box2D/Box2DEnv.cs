@@ -5,8 +5,8 @@ using TrpoEdge.Sim.Spaces;
 namespace TrpoEdge.Sim.Box2D;
 
 /// <summary>What the Box2D environments share: the generator (Gymnasium's <c>np_random</c>, with NumPy's 32-bit
-/// buffer), a new world per episode (as Gymnasium 0.29 builds one in every reset), the time limit, action checks,
-/// and save/restore.
+/// buffer), a new world per episode (as Gymnasium 1.x does; 0.29 reused one world, which made its episodes
+/// nondeterministic), the time limit, action checks, and save/restore.
 /// <para>Save/restore replays the episode. Box2D's solver order depends on its broad-phase tree, contact list and
 /// warm-starting impulses, which its API cannot set back; a world rebuilt from positions and velocities alone
 /// would drift from the original in the last bits within a few steps. So a saved state is the generator as the
