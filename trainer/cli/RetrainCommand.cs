@@ -26,6 +26,7 @@ internal static class RetrainCommand
         var targetKl = new Option<double?>("--target-kl") { Description = "δ of each update's own trust region (KL to the previous iterate). Default: the checkpoint's target_kl." };
         var traceClip = new Option<double>("--trace-clip") { Description = "c̄: truncation of the per-decision importance weights in the traces of advantages and value targets (Retrace / V-trace).", DefaultValueFactory = _ => new RetrainOptions().TraceClip };
         var valueClip = new Option<double>("--value-clip") { Description = "ρ̄: truncation of the importance weight on each TD error of the value targets (V-trace); at least --trace-clip.", DefaultValueFactory = _ => new RetrainOptions().ValueClip };
+        var freezeLogStd = new Option<bool>("--freeze-log-std") { Description = "Keep the policy's log σ as the checkpoint has it: the behaviour-KL budget moves only the mean (the deterministic action), and the next round explores as much as this one." };
         var simSteps = new Option<int>("--sim-steps") { Description = "Mix this many fresh simulated steps (on the checkpoint's environment) into every update.", DefaultValueFactory = _ => 0 };
         var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
@@ -36,14 +37,15 @@ internal static class RetrainCommand
             "Exit codes: 0 a new checkpoint was written; 2 bad input or refused data (the message names the store, run, episode and step); " +
             "3 no update was accepted, so no checkpoint was written; 130 stopped by Ctrl-C or SIGTERM (the accepted updates are saved). "
             + TrpoEdge.Core.Cli.ExitCodeTable.HelpText)
-            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, simSteps, warmup, seed, noExport, force, summaryJson };
+            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, freezeLogStd, simSteps, warmup, seed, noExport, force, summaryJson };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
         {
             using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
             return Task.FromResult(Run(
                 parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
                 new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), BehaviourKl = parse.GetValue(behaviourKl), TargetKl = parse.GetValue(targetKl),
-                    TraceClip = parse.GetValue(traceClip), ValueClip = parse.GetValue(valueClip), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
+                    TraceClip = parse.GetValue(traceClip), ValueClip = parse.GetValue(valueClip),
+                    FreezeLogStd = parse.GetValue(freezeLogStd), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
                 !parse.GetValue(noExport), parse.GetValue(force), parse.GetValue(summaryJson), interrupt.Token));
         }));
         return command;

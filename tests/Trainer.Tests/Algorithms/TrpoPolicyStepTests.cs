@@ -37,6 +37,44 @@ public sealed class TrpoPolicyStepTests
     }
 
     [Fact]
+    public void A_frozen_head_keeps_log_std_bit_for_bit_while_the_mean_moves_within_delta()
+    {
+        float[] Step(int frozen, out float[] networkBefore, out float[] networkAfter, out float[] headBefore, out PolicyStepReport report)
+        {
+            MlpPolicy policy = PolicyTestData.Gaussian();
+            float[] obs = PolicyTestData.Observations(8);
+            float[] actions = PolicyTestData.SampleActions(policy, obs, out double[] behaviour);
+            var rng = new Random(4);
+            float[] advantages = Enumerable.Range(0, PolicyTestData.Batch).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            headBefore = policy.Head.ToArray();
+            networkBefore = policy.Network.Parameters.ToArray();
+            var options = new TrpoOptions { TargetKl = 0.01, CgIterations = 10, CgDamping = 0.1 };
+            report = new TrpoPolicyStep(policy, options) { FrozenTail = frozen }.Update(new PolicyBatch(obs, actions, behaviour, advantages, PolicyTestData.Batch));
+            networkAfter = policy.Network.Parameters.ToArray();
+            return policy.Head.ToArray();
+        }
+
+        float[] frozenHead = Step(PolicyTestData.Gaussian().HeadSize, out float[] netBefore, out float[] netAfter, out float[] head, out PolicyStepReport frozen);
+        Assert.True(frozen.LineSearchSuccess);
+        Assert.True(frozen.Kl > 0 && frozen.Kl <= 0.01, $"KL {frozen.Kl}");
+        Assert.Equal(head, frozenHead); // bit for bit
+        Assert.NotEqual(netBefore, netAfter);
+
+        // The same step with nothing frozen moves log σ: the freeze is what kept it.
+        float[] freeHead = Step(0, out _, out _, out head, out PolicyStepReport free);
+        Assert.True(free.LineSearchSuccess);
+        Assert.NotEqual(head, freeHead);
+    }
+
+    [Fact]
+    public void A_frozen_tail_longer_than_the_parameters_is_refused()
+    {
+        MlpPolicy policy = PolicyTestData.Gaussian();
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new TrpoPolicyStep(policy, new TrpoOptions()) { FrozenTail = policy.ParameterCount + 1 });
+        Assert.Contains($"{policy.ParameterCount} parameters", e.Message);
+    }
+
+    [Fact]
     public void When_every_trial_of_the_line_search_is_refused_the_old_parameters_are_restored()
     {
         MlpPolicy policy = PolicyTestData.Gaussian();

@@ -193,6 +193,28 @@ public sealed class RetrainTests : IDisposable
     }
 
     [Fact]
+    public void Freezing_log_std_keeps_the_checkpoints_exploration_and_spends_the_behaviour_bound_on_the_mean()
+    {
+        var (agent, checkpoint, _, sha) = FieldLog.TrainedAgent(_dir);
+        string store = Path.Combine(_dir, "field.db");
+        FieldLog.Write(store, agent, "Pendulum-v1", sha, episodes: 6, maxSteps: 100, seed: 4);
+        Agent Retrain(bool freeze, string name, out RetrainResult result)
+        {
+            result = new RetrainRun(checkpoint, sha, new RetrainOptions { Updates = 6, BehaviourKl = 0.05, FreezeLogStd = freeze, MinEffectiveSampleFraction = 0, Seed = 3 })
+                .Run([store], Path.Combine(_dir, name));
+            Assert.True(result.UpdatesAccepted >= 2, $"{name}: {result.UpdatesAccepted} updates accepted");
+            Assert.InRange(result.Reports[^1].BehaviourKl, 0, 0.05); // the behaviour bound holds either way
+            return Agent.FromCheckpoint(PolicyCheckpoint.Load(result.CheckpointPath!));
+        }
+
+        Agent frozen = Retrain(true, "frozen", out _);
+        Assert.Equal(agent.Policy.Head.ToArray(), frozen.Policy.Head.ToArray());
+        Assert.NotEqual(agent.Policy.Network.Parameters.ToArray(), frozen.Policy.Network.Parameters.ToArray());
+        Agent free = Retrain(false, "free", out _);
+        Assert.NotEqual(agent.Policy.Head.ToArray(), free.Policy.Head.ToArray()); // without the freeze log σ moves
+    }
+
+    [Fact]
     public void Simulated_steps_can_be_mixed_in()
     {
         var (agent, checkpoint, _, sha) = FieldLog.TrainedAgent(_dir);

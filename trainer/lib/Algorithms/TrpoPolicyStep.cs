@@ -45,6 +45,24 @@ public sealed class TrpoPolicyStep : IDisposable
 
     public IPolicyEngine Engine => _engine;
 
+    /// <summary>How many trailing parameters (the policy head: a Gaussian's state-independent log σ) the step leaves
+    /// unchanged: their gradient entries are zeroed before conjugate gradient. A Gaussian's Fisher matrix has no
+    /// mean/log σ cross terms, so the direction then has zeros there too and the whole KL budget moves the mean.
+    /// 0 (the default): every parameter moves.</summary>
+    public int FrozenTail
+    {
+        get => _frozenTail;
+        init
+        {
+            if (value < 0 || value > _engine.Vectors.Length)
+                throw new ArgumentOutOfRangeException(nameof(FrozenTail), value, $"FrozenTail must be between 0 and the {_engine.Vectors.Length} parameters.");
+            _frozenTail = value;
+        }
+    }
+
+    private readonly int _frozenTail;
+    private float[] _hostGradient = [];
+
     /// <summary>Stages the batch in the engine and updates; the host policy reflects the result when this returns.</summary>
     /// <param name="accept">An extra condition on each trial (see <see cref="TrialCheck"/>); null: none.</param>
     public PolicyStepReport Update(in PolicyBatch batch, TrialCheck? accept = null)
@@ -75,7 +93,17 @@ public sealed class TrpoPolicyStep : IDisposable
         double surrogate = _engine.ForwardSurrogate();
         _engine.MarkReference();
         _engine.SurrogateGradient(_gradient);
+        if (_frozenTail > 0) FreezeTail();
         return surrogate;
+    }
+
+    /// <summary>Zeroes the frozen parameters' gradient entries (once per update, through the host).</summary>
+    private void FreezeTail()
+    {
+        if (_hostGradient.Length != _ops.Length) _hostGradient = new float[_ops.Length];
+        _ops.Download(_gradient, _hostGradient);
+        _hostGradient.AsSpan(_hostGradient.Length - _frozenTail).Clear();
+        _ops.Upload(_hostGradient, _gradient);
     }
 
     /// <summary>(F + cI) v with F averaged over the Fisher rows.</summary>

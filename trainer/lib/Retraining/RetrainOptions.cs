@@ -23,6 +23,10 @@ public sealed record RetrainOptions
     /// <summary>δ of each update's own trust region KL(π_θ ‖ π_new) ≤ δ; null: the checkpoint's target_kl. Smaller steps
     /// re-linearise more often inside the same behaviour region.</summary>
     public double? TargetKl { get; init; }
+    /// <summary>Keep the policy's log σ (a Gaussian policy's state-independent head) as the checkpoint has it: the whole
+    /// behaviour-KL budget then moves the mean — the deterministic action — and the next field round explores as much
+    /// as this one did.</summary>
+    public bool FreezeLogStd { get; init; }
     /// <summary>Fresh simulated steps mixed into every update (0 = field data only).</summary>
     public int SimSteps { get; init; }
     public ulong Seed { get; init; }

@@ -43,7 +43,7 @@ public sealed class RetrainRun
         FieldBatch field = FieldDataLoader.Load(stores, _checkpoint, _checkpointSha256, _options.MaxPolicyLag);
         Agent agent = Agent.FromCheckpoint(_checkpoint);
         TrpoOptions trpo = _options.TargetKl is double kl ? agent.Options.Trpo with { TargetKl = kl } : agent.Options.Trpo;
-        using var policyStep = new TrpoPolicyStep(agent.Policy, trpo);
+        using var policyStep = new TrpoPolicyStep(agent.Policy, trpo) { FrozenTail = _options.FreezeLogStd ? agent.Policy.HeadSize : 0 };
         var shuffle = new Random(unchecked((int)_options.Seed) ^ 0x5EED);
         using SimulatedMix? sim = _options.SimSteps > 0 && simulator is not null ? new SimulatedMix(agent, simulator, _options.SimSteps, _options.Seed) : null;
 
