@@ -19,22 +19,27 @@ public sealed class ProgressMailboxTests
     public async Task A_reader_racing_the_writer_never_sees_a_torn_snapshot()
     {
         // Every published snapshot has all its fields derived from one counter, so a copy mixing two publishes shows.
+        // The race is counted in reads that overlap publishing, not in wall time: on a loaded machine the writer's
+        // task may start late, and a time-boxed test would then race nothing.
         var box = new ProgressMailbox();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        var writer = Task.Run(() =>
+        var done = new ManualResetEventSlim();
+        var writer = Task.Factory.StartNew(() =>
         {
-            for (long i = 1; !stop.IsCancellationRequested; i++)
+            for (long i = 1; !done.IsSet; i++)
                 box.Publish(new LoopProgress((int)i, (int)i, (int)i, i, i, i, i, i));
-        });
-        long reads = 0;
-        while (!stop.IsCancellationRequested)
+        }, TaskCreationOptions.LongRunning);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        long reads = 0, distinct = 0, last = 0;
+        while (distinct < 20_000 && DateTime.UtcNow < deadline)
         {
             if (!box.TryRead(out LoopProgress p)) continue;
             long i = p.TotalSteps;
             Assert.Equal(new LoopProgress((int)i, (int)i, (int)i, i, i, i, i, i), p);
             reads++;
+            if (i != last) { distinct++; last = i; }
         }
+        done.Set();
         await writer;
-        Assert.True(reads > 0);
+        Assert.True(distinct >= 20_000, $"only {distinct} distinct snapshots read in 60 s ({reads} reads)");
     }
 }

@@ -34,6 +34,8 @@ public sealed class GpuTrainingRun : ITrainingLoop
         TrainingOptions o = agent.Options;
         if (o.Sampling != SamplingScheme.SinglePath || o.Constraint != PolicyConstraint.TrustRegion)
             throw new NotSupportedException("--device cuda runs single-path TRPO with the trust region; the vine and KL-penalty variants run on --device cpu.");
+        if (o.NormalizeRewards)
+            throw new NotSupportedException("--device cuda does not scale rewards; set normalize_reward: false or train on --device cpu.");
         _agent = agent;
         _device = device;
         _outputDirectory = outputDirectory;
