@@ -6,7 +6,7 @@ var benchmarks = new Dictionary<string, (string Description, Func<string[], int>
     ["sim"] = ("environment steps/s: Pendulum-v1 and CartPole-v1, single env and VectorEnv x16/x1024, vs an inline scalar loop", SimBench.Run),
     ["gemm"] = ("managed GEMM vs OpenBLAS sgemm on the MLP's shapes, and Mlp forward/backward/JVP throughput", GemmBench.Run),
     ["store"] = ("trajectory store steps written/s through TrajectoryWriter vs a synchronous Microsoft.Data.Sqlite loop; Append cost on the control loop", StoreBench.Run),
-    ["train"] = ("TRPO end-to-end steps/s (collection + updates) with the shipped config, phase breakdown, vs the simulator alone", TrainBench.Run),
+    ["train"] = ("TRPO end-to-end steps/s (collection + updates) with the shipped config (key=value overrides after the update count), phase breakdown with the policy step split, vs the simulator alone", TrainBench.Run),
     ["variants"] = ("single path vs vine vs KL penalty on CartPole-v1 and Pendulum-v1, 3 seeds: steps (branches included) and wall time to the threshold, final return", VariantsBench.Run),
     ["engines"] = ("managed vs TorchSharp engine (build trainer/torch first): training steps/s and steps to threshold on Pendulum-v1 and CartPole-v1, seeds 0-2", EnginesBench.Run),
     ["core"] = ("normal deviates, policy-distribution sample + log-prob per step (and bytes allocated), checkpoint save/load vs raw file I/O", CoreBench.Run),

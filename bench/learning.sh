@@ -6,7 +6,8 @@
 #   bash bench/learning.sh [ENV ...]      default: Pendulum-v1 CartPole-v1
 #   SEEDS="0 1 2"                          seeds (default 0–9)
 #   SET="gamma=0.9 n_envs=2"               extra `--set` overrides, applied after the config file
-#   EVAL_STEPS=4096                        evaluate at least this often, in environment steps
+#   EVAL_STEPS=4096                        evaluate at least this often, in environment steps (default 4,096; 51,200
+#                                          for the MuJoCo ids, whose 100 evaluation episodes are up to 100,000 steps)
 #   OUT=runs/learning                      where run directories and logs go
 # Wall time is the whole CLI process (start-up, collection, updates and the 100-episode evaluations) until it stops.
 set -euo pipefail
@@ -19,7 +20,6 @@ overrides=(); declare -A seen=()
 for ((i = ${#given[@]} - 1; i >= 0; i--)); do
   key=${given[i]%%=*}; [ -n "${seen[$key]:-}" ] && continue; seen[$key]=1; overrides=("${given[i]}" "${overrides[@]}")
 done
-eval_steps=${EVAL_STEPS:-4096}
 out=${OUT:-runs/learning}
 dotnet build trainer/cli -c Release -v q -clp:ErrorsOnly --nologo >/dev/null
 mkdir -p "$out"
@@ -27,6 +27,10 @@ mkdir -p "$out"
 threshold_of() {
   case "$1" in
     Pendulum-v1) echo -200 ;; CartPole-v1) echo 500 ;; Acrobot-v1) echo -100 ;; MountainCarContinuous-v0) echo 90 ;;
+    Hopper-v4) echo 3000 ;; HalfCheetah-v4) echo 4000 ;;
+    # Box2D (needs libbox2d-dev at build time): the goals set for these ports. A 100-episode LunarLander evaluation is
+    # 20-100k steps, so EVAL_STEPS=20480 keeps the evaluations from dominating the run.
+    LunarLanderContinuous-v2) echo 250 ;; LunarLander-v2) echo 200 ;; BipedalWalker-v3) echo 250 ;;
     *) echo "no threshold is known for $1 (a rig has none): train it with trainer train and read the final return" >&2; exit 2 ;;
   esac
 }
@@ -42,6 +46,7 @@ setting() {
 printf '%-14s %4s %9s %18s %10s %10s\n' environment seed threshold "steps to threshold" "wall s" "budget"
 for env in "${envs[@]}"; do
   threshold=$(threshold_of "$env")
+  case "$env" in Hopper-v4|HalfCheetah-v4) eval_steps=${EVAL_STEPS:-51200} ;; LunarLander*|BipedalWalker*) eval_steps=${EVAL_STEPS:-20480} ;; *) eval_steps=${EVAL_STEPS:-4096} ;; esac
   batch=$(( $(setting "$env" n_envs) * $(setting "$env" n_steps) ))
   every=$(( eval_steps / batch )); [ "$every" -ge 1 ] || every=1
   budget=$(setting "$env" n_timesteps); budget=${budget%.*}

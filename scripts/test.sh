@@ -10,6 +10,12 @@ cd "$(dirname "$0")/.."
 # videos (about 52 MB of packages; the video tests skip, saying why, where it is missing), and Wine (64-bit) with gcc
 # to run the Windows build of `runtime --port COM3` (about 105 MB more, ~20 s to install).
 APT_PACKAGES=(socat mosquitto python3-onnx python3-numpy libopenblas0 gcc-avr avr-libc binutils-avr simavr libsimavr-dev ffmpeg wine wine64 gcc libc6-dev)
+# MuJoCo 2.2.2 for Hopper-v4 and HalfCheetah-v4 (the library, and its headers for the test that checks the compiled-in
+# struct offsets with gcc; about 1 MB of packages with libccd2, liblodepng0 and libqhull-r8.0).
+APT_PACKAGES+=(libmujoco2.2.2 libmujoco-dev)
+# The Box2D environments: Box2D 2.4 (C++) and g++, with which sim's build compiles the C shim libtrpoedge_box2d.so
+# (0.15 MB of packages, and about 12 MB for g++ where it is missing).
+APT_PACKAGES+=(libbox2d-dev g++)
 # The TorchSharp engine's native library needs GLIBCXX_3.4.32; where libstdc++ is older (Debian 12) its build
 # compiles a small shim and patches the library, which takes g++ and patchelf (trainer/torch/native).
 if [ "$(uname -s)" = Linux ] && ! grep -q GLIBCXX_3.4.32 "$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')" 2>/dev/null; then

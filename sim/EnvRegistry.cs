@@ -1,3 +1,4 @@
+using TrpoEdge.Sim.Box2D;
 using TrpoEdge.Sim.Envs;
 
 namespace TrpoEdge.Sim;
@@ -9,7 +10,9 @@ public static class EnvRegistry
 {
     /// <summary>The Gymnasium ids this registry knows (rig files are accepted in addition).</summary>
     public static IReadOnlyList<string> Ids { get; } =
-        [PendulumEnv.EnvId, CartPoleEnv.EnvId, AcrobotEnv.EnvId, MountainCarContinuousEnv.EnvId];
+        [PendulumEnv.EnvId, CartPoleEnv.EnvId, AcrobotEnv.EnvId, MountainCarContinuousEnv.EnvId,
+         HopperEnv.EnvId, HalfCheetahEnv.EnvId,
+         LunarLanderEnv.DiscreteId, LunarLanderEnv.ContinuousId, BipedalWalkerEnv.EnvId];
 
     public static IEnv Make(string id)
     {
@@ -23,6 +26,13 @@ public static class EnvRegistry
             case CartPoleEnv.EnvId: return new CartPoleEnv();
             case AcrobotEnv.EnvId: return new AcrobotEnv();
             case MountainCarContinuousEnv.EnvId: return new MountainCarContinuousEnv();
+            // MuJoCo: the native library is loaded here, not before; without it a one-line MujocoUnavailableException.
+            case HopperEnv.EnvId: return new HopperEnv();
+            case HalfCheetahEnv.EnvId: return new HalfCheetahEnv();
+            // Box2D: the constructors say which Debian package to install where the native library is missing.
+            case LunarLanderEnv.DiscreteId: return new LunarLanderEnv(continuous: false);
+            case LunarLanderEnv.ContinuousId: return new LunarLanderEnv(continuous: true);
+            case BipedalWalkerEnv.EnvId: return new BipedalWalkerEnv();
         }
         if (id.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || id.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
             return new RigEnv(RigSpec.Load(id));

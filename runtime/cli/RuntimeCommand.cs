@@ -26,7 +26,7 @@ public sealed class RuntimeCommand
     // --env is the name trainer train and eval use for the same thing.
     private readonly Option<string?> _sim = new("--sim", "--env")
     {
-        Description = "Drive a simulated plant: Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0, Rig:<name>, or a rig .yaml file.",
+        Description = $"Drive a simulated plant: {string.Join(", ", TrpoEdge.Sim.EnvRegistry.Ids)}, Rig:<name>, or a rig .yaml file.",
     };
     private readonly Option<string?> _rig = new("--rig") { Description = "A rig file (hardware/rigs/*.yaml) to simulate; implies --sim." };
     private readonly Option<string[]> _perturb = new("--perturb")

@@ -1,3 +1,5 @@
+using TrpoEdge.Sim.Mujoco;
+using TrpoEdge.Sim.Box2D;
 using TrpoEdge.Sim.Rendering;
 
 namespace TrpoEdge.Sim;
@@ -5,7 +7,8 @@ namespace TrpoEdge.Sim;
 /// <summary>Records frames of an environment and saves them without any native dependency:
 /// <c>.gif</c> (animated, own LZW encoder), <c>.svg</c> (animated with SMIL) or <c>.png</c> (the last frame).
 /// Call <see cref="Capture"/> after Reset and after each Step. Supports Pendulum-v1, CartPole-v1, Acrobot-v1,
-/// MountainCarContinuous-v0 and rigs (nominal or randomised).</summary>
+/// MountainCarContinuous-v0, rigs (nominal or randomised), the planar MuJoCo models (Hopper-v4, HalfCheetah-v4) and
+/// the Box2D environments.</summary>
 public sealed class EpisodeRecorder
 {
     private readonly IEnv _env;
@@ -21,7 +24,7 @@ public sealed class EpisodeRecorder
     public EpisodeRecorder(IEnv env)
     {
         ArgumentNullException.ThrowIfNull(env);
-        if (env is not (PendulumEnv or CartPoleEnv or AcrobotEnv or MountainCarContinuousEnv or RigEnv or RandomizedRigEnv))
+        if (env is not (PendulumEnv or CartPoleEnv or AcrobotEnv or MountainCarContinuousEnv or RigEnv or RandomizedRigEnv or MujocoEnv or LunarLanderEnv or BipedalWalkerEnv))
             throw new NotSupportedException($"EpisodeRecorder cannot draw '{env.Id}' ({env.GetType().Name}); it draws the registry's environments and rigs.");
         _env = env;
     }
@@ -49,6 +52,9 @@ public sealed class EpisodeRecorder
             CartPoleEnv c => SceneBuilder.CartPole(c.State.X, c.State.Theta, out _width, out _height),
             AcrobotEnv a => SceneBuilder.Acrobot(a.State.Theta1, a.State.Theta2, out _width, out _height),
             MountainCarContinuousEnv m => SceneBuilder.MountainCar(m.State.Position, out _width, out _height),
+            MujocoEnv j => MujocoScene.Build(j, out _width, out _height),
+            LunarLanderEnv l => Box2DScenes.LunarLander(l, out _width, out _height),
+            BipedalWalkerEnv b => Box2DScenes.BipedalWalker(b, out _width, out _height),
             _ => throw new NotSupportedException(_env.Id),
         };
         _frames.Add(shapes);

@@ -62,4 +62,44 @@ public sealed class GpuTrainingRunTests(Simulator sim) : IClassFixture<Simulator
             if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>With the closed-form critic head the device loop copies its regression set to the host, solves the head
+    /// there and pushes it back: the device critic then predicts what the host network predicts.</summary>
+    [Fact]
+    public void The_closed_form_critic_head_reaches_the_device_critic()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "trpoedge-gpu-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new TrainingOptions
+            {
+                EnvId = "Pendulum-v1", Seed = 5, NumEnvs = 4, StepsPerEnv = 16, TotalSteps = 128, Hidden = [8],
+                EvalEvery = 0, FinalEvalEpisodes = 1, CheckpointEvery = 0, NormalizeObservations = false,
+                Trpo = new() { CgIterations = 3, CriticEpochs = 1, CriticBatchSize = 32, CriticHeadSolve = true },
+            };
+            IEnv probe = EnvRegistry.Make("Pendulum-v1");
+            Agent agent = Agent.Create(options, probe.Id, SpaceConversion.ToSpec(probe.ObservationSpace), SpaceConversion.ToSpec(probe.ActionSpace),
+                probe.ControlPeriod, new GpuEngineProvider(sim.Device));
+            float[] headBefore = agent.Critic.Network.Weight(agent.Critic.Network.LayerCount - 1).ToArray();
+            var reports = new List<UpdateReport>();
+            var run = new GpuTrainingRun(agent, sim.Device, dir);
+            run.Updated += reports.Add;
+            run.Run(CancellationToken.None);
+
+            Assert.All(reports, r => Assert.True(double.IsFinite(r.ValueLoss) && r.ValueLoss >= 0));
+            Assert.NotEqual(headBefore, agent.Critic.Network.Weight(agent.Critic.Network.LayerCount - 1).ToArray());
+            var rng = new Random(2);
+            var obs = new float[50 * 3];
+            for (int i = 0; i < obs.Length; i++) obs[i] = (float)(rng.NextDouble() * 2 - 1);
+            var onDevice = new float[50];
+            var onHost = new float[50];
+            agent.Critic.Predict(obs, 50, onDevice);
+            agent.Critic.Network.Forward(obs, 50, onHost);
+            for (int i = 0; i < 50; i++) Assert.Equal(onHost[i], onDevice[i], 1e-4f);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
 }

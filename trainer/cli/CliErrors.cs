@@ -50,7 +50,7 @@ internal static class CliErrors
         ["Gamma"] = "gamma", ["GaeLambda"] = "gae_lambda", ["TargetKl"] = "target_kl", ["CgIterations"] = "cg_max_steps",
         ["CgDamping"] = "cg_damping", ["LineSearchSteps"] = "line_search_max_iter", ["LineSearchShrink"] = "line_search_shrinking_factor",
         ["CriticLearningRate"] = "learning_rate", ["CriticEpochs"] = "n_critic_updates", ["CriticBatchSize"] = "batch_size",
-        ["FvpSubsample"] = "sub_sampling_factor", ["Hidden"] = "net_arch", ["Activation"] = "activation_fn", ["LogStdInit"] = "log_std_init",
+        ["CriticHeadRidge"] = "critic_head_ridge", ["FvpSubsample"] = "sub_sampling_factor", ["Hidden"] = "net_arch", ["Activation"] = "activation_fn", ["LogStdInit"] = "log_std_init",
         ["ObservationClip"] = "obs_clip", ["EvalEvery"] = "eval_every", ["EvalEpisodes"] = "eval_episodes",
         ["FinalEvalEpisodes"] = "final_eval_episodes", ["CheckpointEvery"] = "checkpoint_every",
     };

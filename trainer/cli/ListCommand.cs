@@ -20,15 +20,28 @@ internal static class ListCommand
     {
         string configs = Path.Combine(AppContext.BaseDirectory, "configs");
         var envs = new Table().AddColumn("environment (--env)").AddColumn("observations").AddColumn("actions").AddColumn("control period").AddColumn("shipped config");
+        var missing = new List<string>();
         foreach (string id in EnvRegistry.Ids.Concat(RigIds()))
         {
-            IEnv env = EnvRegistry.Make(id);
+            IEnv env;
+            try
+            {
+                env = EnvRegistry.Make(id);
+            }
+            catch (NotSupportedException e)
+            {
+                // A physics environment whose native library is missing: listed, and what to install said below.
+                envs.AddRow(Markup.Escape(id), "[grey]—[/]", "[grey]—[/]", "[grey]—[/]", "[grey]not available here (below)[/]");
+                missing.Add(e.Message);
+                continue;
+            }
             string config = Path.Combine(configs, TrainCommand.SafeName(env.Id) + ".yml");
             envs.AddRow(Markup.Escape(id), Short(SpaceConversion.ToSpec(env.ObservationSpace)),
                 Short(SpaceConversion.ToSpec(env.ActionSpace)), $"{env.ControlPeriod * 1000:G4} ms",
                 File.Exists(config) ? Markup.Escape(Path.GetFileName(config)) : "[grey]defaults[/]");
         }
         AnsiConsole.Write(envs);
+        foreach (string why in missing) AnsiConsole.MarkupLineInterpolated($"[grey]{why}[/]");
         AnsiConsole.MarkupLineInterpolated($"Ids are case-insensitive; any rig file path (*.yaml) works too. Configs are in {configs}; `trainer train --help` explains --config and --set.");
         return 0;
     }

@@ -22,7 +22,7 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var env = new Option<string>("--env") { Description = "Environment id (Pendulum-v1, CartPole-v1, Acrobot-v1, MountainCarContinuous-v0) or a rig file such as hardware/rigs/direct-drive.yaml.", DefaultValueFactory = _ => "Pendulum-v1" };
+        var env = new Option<string>("--env") { Description = $"Environment id ({string.Join(", ", EnvRegistry.Ids)}) or a rig file such as hardware/rigs/direct-drive.yaml. The MuJoCo ids need the Debian package libmujoco2.2.2, the Box2D ids libbox2d-dev; `trainer list` shows which are available.", DefaultValueFactory = _ => "Pendulum-v1" };
         var config = new Option<string?>("--config") { Description = "RL-Zoo-style YAML hyperparameter file. Default: configs/<env>.yml shipped with the trainer, if there is one." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed for networks, exploration noise and environments (default 0)." };
         var totalSteps = new Option<long?>("--total-steps") { Description = "Environment steps to train for (default: the config's n_timesteps, 500000 without one; a resumed run counts its earlier steps). Training runs whole updates of n_envs × n_steps, so it stops at the first multiple at or past this, and says so." };
@@ -115,6 +115,11 @@ internal static class TrainCommand
         "CartPole-v1" => 500,
         "Acrobot-v1" => -100,
         "MountainCarContinuous-v0" => 90,
+        "Hopper-v4" => 3000,
+        "HalfCheetah-v4" => 4000,
+        // Gymnasium's reward_threshold for the Box2D environments.
+        "LunarLander-v2" or "LunarLanderContinuous-v2" => 200,
+        "BipedalWalker-v3" => 300,
         _ => null,
     };
 

@@ -168,4 +168,26 @@ public sealed class GemmTests
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    /// <summary>A helper thread that never comes (a busy machine at its worst): every offered half is withdrawn and
+    /// computed by the caller, and the products equal the single-threaded ones bit for bit (each block is computed by
+    /// the same kernel either way).</summary>
+    [Fact]
+    public void A_half_the_worker_never_claims_is_computed_by_the_caller()
+    {
+        var worker = new GemmWorker(startThread: false);
+        var split = new ManagedBackend(ManagedIsa.Auto, threads: 2) { ParallelThresholdFlops = 0, Worker = worker };
+        var single = new ManagedBackend(ManagedIsa.Auto, threads: 1);
+        var rng = new Random(17);
+        foreach (var (transA, transB, m, n, k) in new[] { (false, true, 512, 64, 64), (true, false, 64, 64, 512), (false, false, 300, 96, 40) })
+        {
+            float[] a = Random(rng, m * k), b = Random(rng, k * n), c1 = new float[m * n], c2 = new float[m * n];
+            int lda = transA ? m : k, ldb = transB ? k : n;
+            split.Gemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c1, n);
+            single.Gemm(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0f, c2, n);
+            Assert.Equal(c2, c1);
+        }
+        Assert.Equal(3, worker.Withdrawals);
+        Assert.True(worker.TryAcquire(), "the worker was left held after a withdrawn half");
+    }
 }

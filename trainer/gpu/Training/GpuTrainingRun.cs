@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ILGPU.Runtime;
 using TrpoEdge.Core.Checkpoints;
 using TrpoEdge.Sim;
 using TrpoEdge.Trainer.Algorithms;
@@ -33,6 +34,8 @@ public sealed class GpuTrainingRun : ITrainingLoop
         TrainingOptions o = agent.Options;
         if (o.Sampling != SamplingScheme.SinglePath || o.Constraint != PolicyConstraint.TrustRegion)
             throw new NotSupportedException("--device cuda runs single-path TRPO with the trust region; the vine and KL-penalty variants run on --device cpu.");
+        if (o.NormalizeRewards)
+            throw new NotSupportedException("--device cuda does not scale rewards; set normalize_reward: false or train on --device cpu.");
         _agent = agent;
         _device = device;
         _outputDirectory = outputDirectory;
@@ -44,6 +47,11 @@ public sealed class GpuTrainingRun : ITrainingLoop
     public event Action<UpdateReport>? Updated;
 
     public double? ReportThreshold { get; init; }
+
+    /// <summary>Rows the closed-form critic head (critic_head_solve) is solved on per update: every row up to this many,
+    /// else every k-th row. 32,768 rows pin the 64 head weights far more tightly than their ridge does, and keep the
+    /// host's part (one forward pass and a 64 × 64 solve) to milliseconds whatever the number of environments.</summary>
+    public const int HeadRowsMax = 32_768;
 
     public TrainingResult Run(CancellationToken cancellation)
     {
@@ -58,6 +66,13 @@ public sealed class GpuTrainingRun : ITrainingLoop
         var shuffle = new Random(unchecked((int)streamSeed));
         var evaluator = new Evaluator(() => EnvRegistry.Make(o.EnvId), _agent.Policy, _agent.Normalizer);
         int n = collector.Count;
+        // The closed-form critic head is solved on the host, on an evenly strided subsample of at most HeadRowsMax rows
+        // gathered on the device, so a batch of thousands of environments costs the host a bounded solve.
+        bool solveHead = _agent.Critic.HeadRidge is not null;
+        int obsSize = _agent.Policy.ObservationSize, headStride = (n + HeadRowsMax - 1) / HeadRowsMax, headRows = (n + headStride - 1) / headStride;
+        using var headObservations = _device.Accelerator.Allocate1D<float>(solveHead ? (long)headRows * obsSize : 1);
+        using var headReturns = _device.Accelerator.Allocate1D<float>(solveHead ? headRows : 1);
+        float[] hostObservations = solveHead ? new float[headRows * obsSize] : [], hostReturns = solveHead ? new float[headRows] : [];
         long? crossed = null;
         int update = 0;
         bool cancelled = false;
@@ -79,6 +94,15 @@ public sealed class GpuTrainingRun : ITrainingLoop
             long stepped = Stopwatch.GetTimestamp();
             critic.StageDevice(collector.Observations.View, collector.Returns.View, n);
             double valueLoss = _agent.Critic.FitStaged(n, o.Trpo.CriticEpochs, o.Trpo.CriticBatchSize, shuffle);
+            if (solveHead)
+            {
+                _device.Heads.StrideRows(headRows * obsSize, collector.Observations.View, headObservations.View, obsSize, headStride);
+                _device.Heads.StrideRows(headRows, collector.Returns.View, headReturns.View, 1, headStride);
+                headObservations.View.CopyToCPU(hostObservations);
+                headReturns.View.CopyToCPU(hostReturns);
+                double headLoss = _agent.Critic.SolveHead(hostObservations, hostReturns, headRows);
+                if (double.IsFinite(headLoss)) valueLoss = headLoss;
+            }
             long fitted = Stopwatch.GetTimestamp();
             collector.UpdateNormalizer();
             _agent.TotalSteps += n;

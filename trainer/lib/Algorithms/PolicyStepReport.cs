@@ -18,4 +18,6 @@ public readonly record struct PolicyStepReport(
     public double? Beta { get; init; }
     /// <summary>‖θ_new − θ_old‖ of the accepted step (0 when none was accepted).</summary>
     public double StepLength { get; init; }
+    /// <summary>Where the step's time went (zero where the step does not measure it).</summary>
+    public PolicyStepTimes Times { get; init; }
 }

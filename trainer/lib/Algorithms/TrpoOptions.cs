@@ -23,6 +23,12 @@ public sealed record TrpoOptions
     public double CriticLearningRate { get; init; } = 1e-3;
     public int CriticEpochs { get; init; } = 10;
     public int CriticBatchSize { get; init; } = 128;
+    /// <summary>After the critic's Adam epochs, refit its output layer exactly by ridge regression on the last hidden
+    /// layer's features (<see cref="ValueHeadSolver"/>): the linear part of the regression solved in closed form for
+    /// the cost of one forward pass, so fewer epochs give as good a fit. Off by default (SB3's TRPO has no such step).</summary>
+    public bool CriticHeadSolve { get; init; }
+    /// <summary>λ of the closed-form head: the pull towards the head the epochs left, per sample.</summary>
+    public double CriticHeadRidge { get; init; } = 1e-3;
 
     public void Validate()
     {
@@ -38,6 +44,7 @@ public sealed record TrpoOptions
         Require(CriticLearningRate > 0 && CriticLearningRate < 1, nameof(CriticLearningRate), CriticLearningRate, "in (0, 1), e.g. 1e-3");
         Require(CriticEpochs >= 0 && CriticEpochs <= 1000, nameof(CriticEpochs), CriticEpochs, "between 0 and 1000, e.g. 10");
         Require(CriticBatchSize >= 1, nameof(CriticBatchSize), CriticBatchSize, ">= 1, e.g. 128");
+        Require(CriticHeadRidge > 0 && CriticHeadRidge < 1e6, nameof(CriticHeadRidge), CriticHeadRidge, "in (0, 1e6), e.g. 1e-3");
     }
 
     internal static void Require(bool ok, string name, object value, string expected)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Policies;
 
@@ -67,23 +68,30 @@ public sealed class TrpoPolicyStep : IDisposable
     /// <param name="accept">An extra condition on each trial (see <see cref="TrialCheck"/>); null: none.</param>
     public PolicyStepReport Update(in PolicyBatch batch, TrialCheck? accept = null)
     {
+        long start = Stopwatch.GetTimestamp();
         _engine.StageBatch(batch);
-        return UpdateStaged(accept);
+        double stage = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        PolicyStepReport report = UpdateStaged(accept);
+        return report with { Times = report.Times with { Stage = stage } };
     }
 
     /// <summary>The update on the batch the engine already holds (an engine that collects on its device stages its own).</summary>
     public PolicyStepReport UpdateStaged(TrialCheck? accept = null)
     {
+        long start = Stopwatch.GetTimestamp();
         _engine.GetParameters(_oldParameters);
         double surrogateBefore = SurrogateGradient();
+        long gradient = Stopwatch.GetTimestamp();
         _engine.PrepareFisher(_options.FvpSubsample);
         var (iterations, residual) = SolveForStepDirection();
         double maxStep = MaximalStepLength();
         double expectedFull = _ops.Dot(_gradient, _direction) * maxStep;
         double entropy = _engine.MeanEntropy();
+        long solved = Stopwatch.GetTimestamp();
         PolicyStepReport report = LineSearch(surrogateBefore, maxStep, expectedFull, entropy, iterations, residual, accept);
         _engine.SyncToHost();
-        return report;
+        long searched = Stopwatch.GetTimestamp();
+        return report with { Times = new PolicyStepTimes(0, Seconds(start, gradient), Seconds(gradient, solved), Seconds(solved, searched)) };
     }
 
     /// <summary>L(θ_old) and g = ∇L(θ_old) = 1/N Σ ρ_i Â_i ∇ log π(a_i|s_i), ρ_i = π_old/π_b (eq. 14's sample
@@ -158,6 +166,8 @@ public sealed class TrpoPolicyStep : IDisposable
         _engine.SyncToHost();
         return accept();
     }
+
+    private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
 
     public void Dispose() => _engine.Dispose();
 }

@@ -15,6 +15,7 @@ public sealed class ValueFunction : IDisposable
     private readonly AdamOptions _adamOptions;
     private readonly EngineVector _gradient, _firstMoment, _secondMoment;
     private int[] _order = [];
+    private ValueHeadSolver? _headSolver;
 
     public ValueFunction(Mlp network, int observationSize, AdamOptions adam, IEngineProvider? engines = null)
     {
@@ -35,6 +36,10 @@ public sealed class ValueFunction : IDisposable
 
     public IValueEngine Engine => _engine;
 
+    /// <summary>When set, <see cref="Fit"/> ends by solving the output layer in closed form with this ridge
+    /// (<see cref="TrpoOptions.CriticHeadSolve"/>); null: Adam only.</summary>
+    public double? HeadRidge { get; init; }
+
     /// <summary>Adam steps taken so far.</summary>
     public long OptimizerStep { get; private set; }
 
@@ -42,16 +47,39 @@ public sealed class ValueFunction : IDisposable
     public void Predict(ReadOnlySpan<float> observations, int count, Span<float> values) => _engine.Predict(observations, count, values);
 
     /// <summary>Minimises ½·mean (V(s) − target)² (gradient (V − target)/B) for the given epochs; returns the mean
-    /// squared error over the last epoch's minibatches.</summary>
+    /// squared error over the last epoch's minibatches. With <see cref="HeadRidge"/> set, then solves the output layer
+    /// in closed form on the whole set (<see cref="SolveHead"/>) and returns that head's mean squared error on it.</summary>
     public double Fit(ReadOnlySpan<float> observations, ReadOnlySpan<float> targets, int count, int epochs, int batchSize, Random shuffle)
     {
-        if (epochs == 0) return double.NaN;
-        _engine.StageRegression(observations, targets, count);
-        return FitStaged(count, epochs, batchSize, shuffle);
+        double loss = double.NaN;
+        if (epochs > 0)
+        {
+            _engine.StageRegression(observations, targets, count);
+            loss = FitStaged(count, epochs, batchSize, shuffle);
+        }
+        if (HeadRidge is not null)
+        {
+            double headLoss = SolveHead(observations, targets, count);
+            if (double.IsFinite(headLoss)) loss = headLoss;
+        }
+        return loss;
     }
 
-    /// <summary>As <see cref="Fit"/>, on the <paramref name="count"/> rows the engine already holds (an engine that
-    /// collects on its device stages the regression set there; only the minibatches' row indices cross).</summary>
+    /// <summary>The closed-form output layer (<see cref="ValueHeadSolver"/>, ridge <see cref="HeadRidge"/>) on these
+    /// rows, computed on the host network (current after every fit) and pushed back to the engine. Returns the new
+    /// head's mean squared error on the rows, or NaN (head unchanged) when the system could not be solved.</summary>
+    public double SolveHead(ReadOnlySpan<float> observations, ReadOnlySpan<float> targets, int count)
+    {
+        double ridge = HeadRidge ?? throw new InvalidOperationException("SolveHead needs HeadRidge (critic_head_solve: true); it is not set.");
+        _headSolver ??= new ValueHeadSolver(_net);
+        double loss = _headSolver.Solve(observations, targets, count, ridge);
+        _engine.SyncFromHost();
+        return loss;
+    }
+
+    /// <summary>As <see cref="Fit"/>'s Adam epochs, on the <paramref name="count"/> rows the engine already holds (an
+    /// engine that collects on its device stages the regression set there; only the minibatches' row indices cross).
+    /// The closed-form head is not part of it: a caller with <see cref="HeadRidge"/> set calls <see cref="SolveHead"/>.</summary>
     public double FitStaged(int count, int epochs, int batchSize, Random shuffle)
     {
         if (epochs == 0) return double.NaN;

@@ -56,6 +56,9 @@ public sealed class ManagedBackend : IComputeBackend
     /// <summary>1 or 2.</summary>
     public int Threads { get; }
 
+    /// <summary>The helper thread's hand-off; tests give one without a thread to drive the caller-computes path.</summary>
+    internal GemmWorker? Worker { get; init; }
+
     /// <summary>2·m·n·k at or above which a product is split across two threads.</summary>
     public double ParallelThresholdFlops { get; init; } = DefaultParallelThresholdFlops;
 
@@ -108,13 +111,13 @@ public sealed class ManagedBackend : IComputeBackend
             else if (p.N < TransposeBelowColumns && p.M > p.N) p = p.Transposed();
         }
 
-        if (Threads == 2 && 2.0 * p.M * p.N * p.K >= ParallelThresholdFlops && TrySplit(in p, path)) return;
+        if (Threads == 2 && 2.0 * p.M * p.N * p.K >= ParallelThresholdFlops && TrySplit(in p, path, Worker ?? GemmWorker.Shared)) return;
         p.Run(path, 0, p.M, 0, p.N);
     }
 
     /// <summary>Splits rows (preferred: each half packs the same small B) or else columns at a tile boundary, gives
     /// the second half to the worker, computes the first, and waits.</summary>
-    private static bool TrySplit(in GemmProblem p, GemmPath path)
+    private static bool TrySplit(in GemmProblem p, GemmPath path, GemmWorker worker)
     {
         (int mr, int nr) = path switch
         {
@@ -132,7 +135,6 @@ public sealed class ManagedBackend : IComputeBackend
         else if (p.N >= 2 * nr && path != GemmPath.Dot) nSplit = (p.N / 2 + nr - 1) / nr * nr;
         else return false;
 
-        GemmWorker worker = GemmWorker.Shared;
         if (!worker.TryAcquire()) return false;
         if (mSplit > 0)
         {
@@ -155,7 +157,8 @@ public sealed class ManagedBackend : IComputeBackend
         }
         finally
         {
-            // Never leave while the worker still writes through our pinned pointers.
+            // Never leave while the worker still writes through our pinned pointers; if it has not started the other
+            // half yet, this computes it here instead (see GemmWorker).
             worker.Join();
         }
     }

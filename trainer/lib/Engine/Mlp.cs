@@ -104,6 +104,15 @@ public sealed class Mlp
         return layer;
     }
 
+    /// <summary>The cached input of layer <paramref name="layer"/> from the last <see cref="Forward"/>: h_layer,
+    /// [<see cref="CachedBatch"/>, <see cref="LayerInputs"/>] row-major (layer 0: a copy of the input; the last layer:
+    /// the last hidden layer's activations, the features a linear head reads). Valid until the next Forward.</summary>
+    public ReadOnlySpan<float> CachedActivations(int layer)
+    {
+        int batch = RequireCache();
+        return _h[CheckLayer(layer)].AsSpan(0, batch * _widths[layer]);
+    }
+
     /// <summary>Orthogonal weights as PyTorch's <c>nn.init.orthogonal_</c> (see <see cref="Orthogonal"/>), biases
     /// zero. Stable-Baselines3 passes √2 for hidden layers, 0.01 for a policy head and 1 for a value head.
     /// Layers draw in order from one Pcg64 stream (NumPy's default_rng) seeded with <paramref name="seed"/>.</summary>

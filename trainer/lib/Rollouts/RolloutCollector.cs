@@ -19,6 +19,8 @@ public sealed class RolloutCollector
     private readonly bool[] _stepTerminated, _stepTruncated;
     private readonly float[] _stepFinal;
     private float[] _extraObservations = [], _extraValues = [];
+    private readonly double[] _learnRewards;
+    private readonly bool[] _stepEnded;
 
     public RolloutCollector(VectorEnv envs, MlpPolicy policy, ObservationNormalizer normalizer, ulong seed)
     {
@@ -35,11 +37,16 @@ public sealed class RolloutCollector
         _stepTerminated = new bool[e];
         _stepTruncated = new bool[e];
         _stepFinal = new float[e * d];
+        _learnRewards = new double[e];
+        _stepEnded = new bool[e];
         Tracker = new EpisodeTracker(e);
         envs.Reset(seed, _current);
     }
 
     public EpisodeTracker Tracker { get; }
+
+    /// <summary>Scales the rewards the learner sees (the buffer's); episode returns are tracked raw. Null: raw rewards.</summary>
+    public RewardScaler? RewardScaler { get; init; }
 
     /// <summary>Runs StepsPerEnv steps in every environment into <paramref name="buffer"/>.
     /// <paramref name="beforeStep"/>, if given, is called with t before step t, while every env is still in the state
@@ -62,10 +69,16 @@ public sealed class RolloutCollector
                 _policy.ToEnvironmentAction(action, _envActions.AsSpan(k * envA, envA));
             }
             _envs.Step(_envActions, _current, _stepRewards, _stepTerminated, _stepTruncated, _stepFinal);
+            _stepRewards.CopyTo(_learnRewards, 0);
+            if (RewardScaler is not null)
+            {
+                for (int k = 0; k < e; k++) _stepEnded[k] = _stepTerminated[k] || _stepTruncated[k];
+                RewardScaler.Scale(_learnRewards, _stepEnded);
+            }
             for (int k = 0; k < e; k++)
             {
                 int i = buffer.Index(k, t);
-                buffer.Rewards[i] = _stepRewards[k];
+                buffer.Rewards[i] = _learnRewards[k];
                 buffer.Terminated[i] = _stepTerminated[k];
                 bool ended = _stepTerminated[k] || _stepTruncated[k];
                 buffer.EpisodeEnded[i] = ended;

@@ -57,7 +57,10 @@ public sealed class Agent
         Activation activation = PolicyFactory.ParseActivation(options.Activation);
         MlpPolicy policy = PolicyFactory.CreatePolicy(observation, action, options.Hidden, activation, options.LogStdInit, options.Seed);
         Mlp criticNet = PolicyFactory.CreateCritic(observation, options.Hidden, activation, options.Seed + 0x9E3779B97F4A7C15UL);
-        var critic = new ValueFunction(criticNet, observation.Size, new AdamOptions(options.Trpo.CriticLearningRate), engines);
+        var critic = new ValueFunction(criticNet, observation.Size, new AdamOptions(options.Trpo.CriticLearningRate), engines)
+        {
+            HeadRidge = options.Trpo.CriticHeadSolve ? options.Trpo.CriticHeadRidge : null,
+        };
         var normalizer = new ObservationNormalizer(observation.Size, options.ObservationClip, 1e-8f, options.NormalizeObservations);
         return new Agent(options, envId, observation, action, controlPeriod, policy, critic, normalizer, engines);
     }

@@ -10,7 +10,7 @@ namespace TrpoEdge.Trainer.Training;
 /// <summary>RL-Zoo-style hyperparameter files: a YAML map from environment id to settings, with SB3-contrib's
 /// TRPO names so zoo users recognise them (n_envs, n_steps, n_timesteps, gamma, gae_lambda, target_kl,
 /// cg_max_steps, cg_damping, line_search_max_iter, line_search_shrinking_factor, learning_rate,
-/// n_critic_updates, batch_size, sub_sampling_factor, normalize_advantage, normalize, net_arch, activation_fn,
+/// n_critic_updates, batch_size, sub_sampling_factor, normalize_advantage, normalize, normalize_reward, net_arch, activation_fn,
 /// log_std_init) plus this toolkit's own (eval_every, eval_episodes, final_eval_episodes, video_every, video_episodes, checkpoint_every,
 /// stop_at_return, obs_clip, seed) and the variants' (sampling: single_path|vine, vine_states, vine_actions,
 /// vine_horizon, vine_bootstrap; constraint: trust_region|penalty, penalty_epochs, penalty_lr, penalty_beta_init,
@@ -21,7 +21,7 @@ public static class TrainingConfig
     [
         "n_envs", "n_steps", "n_timesteps", "gamma", "gae_lambda", "target_kl", "cg_max_steps", "cg_damping",
         "line_search_max_iter", "line_search_shrinking_factor", "learning_rate", "n_critic_updates", "batch_size",
-        "sub_sampling_factor", "normalize_advantage", "normalize", "net_arch", "activation_fn", "log_std_init",
+        "critic_head_solve", "critic_head_ridge", "sub_sampling_factor", "normalize_advantage", "normalize", "normalize_reward", "net_arch", "activation_fn", "log_std_init",
         "eval_every", "eval_episodes", "final_eval_episodes", "video_every", "video_episodes", "checkpoint_every", "stop_at_return", "obs_clip", "seed",
         "sampling", "vine_states", "vine_actions", "vine_horizon", "vine_bootstrap",
         "constraint", "penalty_epochs", "penalty_lr", "penalty_beta_init", "penalty_batch_size",
@@ -53,9 +53,12 @@ public static class TrainingConfig
         Add("learning_rate", N(t.CriticLearningRate));
         Add("n_critic_updates", I(t.CriticEpochs));
         Add("batch_size", I(t.CriticBatchSize));
+        Add("critic_head_solve", B(t.CriticHeadSolve));
+        Add("critic_head_ridge", N(t.CriticHeadRidge));
         Add("sub_sampling_factor", I((long)Math.Round(1.0 / t.FvpSubsample)));
         Add("normalize_advantage", B(t.NormalizeAdvantage));
         Add("normalize", B(o.NormalizeObservations));
+        Add("normalize_reward", B(o.NormalizeRewards));
         Add("net_arch", "[" + string.Join(", ", o.Hidden.Select(h => I(h))) + "]");
         Add("activation_fn", o.Activation);
         Add("log_std_init", N(o.LogStdInit));
@@ -147,9 +150,12 @@ public static class TrainingConfig
                 case "learning_rate": t = t with { CriticLearningRate = Number(valueNode, where) }; break;
                 case "n_critic_updates": t = t with { CriticEpochs = Int(valueNode, where) }; break;
                 case "batch_size": t = t with { CriticBatchSize = Int(valueNode, where) }; break;
+                case "critic_head_solve": t = t with { CriticHeadSolve = Bool(valueNode, where) }; break;
+                case "critic_head_ridge": t = t with { CriticHeadRidge = Number(valueNode, where) }; break;
                 case "sub_sampling_factor": t = t with { FvpSubsample = 1.0 / Int(valueNode, where) }; break;
                 case "normalize_advantage": t = t with { NormalizeAdvantage = Bool(valueNode, where) }; break;
                 case "normalize": o = o with { NormalizeObservations = Bool(valueNode, where) }; break;
+                case "normalize_reward": o = o with { NormalizeRewards = Bool(valueNode, where) }; break;
                 case "net_arch": o = o with { Hidden = IntList(valueNode, where) }; break;
                 case "activation_fn": o = o with { Activation = Text(valueNode, where).ToLowerInvariant() }; break;
                 case "log_std_init": o = o with { LogStdInit = Number(valueNode, where) }; break;

@@ -18,6 +18,9 @@ public sealed record TrainingOptions
     public string Activation { get; init; } = "tanh";
     public double LogStdInit { get; init; }
     public bool NormalizeObservations { get; init; } = true;
+    /// <summary>Divide the rewards the learner sees by the running standard deviation of the discounted return
+    /// (<see cref="Normalization.RewardScaler"/>; RL Zoo's normalize: true does this too). Single-path sampling only.</summary>
+    public bool NormalizeRewards { get; init; }
     public float ObservationClip { get; init; } = 10f;
     /// <summary>Evaluate deterministically every this many updates (0 = only at the end).</summary>
     public int EvalEvery { get; init; } = 10;
@@ -63,6 +66,8 @@ public sealed record TrainingOptions
         TrpoOptions.Require(Enum.IsDefined(Sampling), nameof(Sampling), Sampling, "single_path or vine");
         TrpoOptions.Require(Enum.IsDefined(Constraint), nameof(Constraint), Constraint, "trust_region or penalty");
         if (Sampling == SamplingScheme.Vine) Vine.Validate(BatchSize);
+        if (NormalizeRewards && Sampling == SamplingScheme.Vine)
+            throw new ArgumentException("normalize_reward scales single-path rollouts; vine branches estimate Q from raw rewards. Use one or the other.");
         if (Constraint == PolicyConstraint.Penalty) Penalty.Validate();
     }
 }

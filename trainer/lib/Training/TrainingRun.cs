@@ -5,6 +5,7 @@ using TrpoEdge.Trainer.Algorithms;
 using TrpoEdge.Trainer.Constraints;
 using TrpoEdge.Trainer.Engines;
 using TrpoEdge.Trainer.Metrics;
+using TrpoEdge.Trainer.Normalization;
 using TrpoEdge.Trainer.Rollouts;
 using TrpoEdge.Trainer.Sampling;
 using TrpoEdge.Trainer.Video;
@@ -53,7 +54,11 @@ public sealed class TrainingRun : ITrainingLoop
         var buffer = new RolloutBuffer(o.NumEnvs, o.StepsPerEnv, envs.ObsSize, _agent.Policy.ActionSize);
         // Seeds derive from the run seed and the steps already taken, so a resumed run does not replay the same noise.
         ulong streamSeed = o.Seed * 1_000_003UL + (ulong)_agent.TotalSteps;
-        var collector = new RolloutCollector(envs, _agent.Policy, _agent.Normalizer, streamSeed);
+        var collector = new RolloutCollector(envs, _agent.Policy, _agent.Normalizer, streamSeed)
+        {
+            // Statistics start afresh on --resume (they are not in the checkpoint): a few updates re-estimate them.
+            RewardScaler = o.NormalizeRewards ? new RewardScaler(o.NumEnvs, o.Trpo.Gamma) : null,
+        };
         if (o.Constraint == PolicyConstraint.Penalty && _agent.Engines is not ManagedEngineProvider)
             throw new NotSupportedException($"The KL-penalty variant runs on the managed engine only; the {_agent.Engines.Name} engine computes the trust-region step. Drop --constraint penalty or use --engine managed.");
         using var policyStep = new TrpoPolicyStep(_agent.Engines.CreatePolicyEngine(_agent.Policy), o.Trpo);

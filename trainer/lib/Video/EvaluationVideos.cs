@@ -95,14 +95,16 @@ public sealed class EvaluationVideos
         }
     }
 
-    /// <summary>Gymnasium's render_fps for the classic-control ids (what its RecordVideo writes); real time, within
-    /// 10–60 frames per second, for rigs.</summary>
+    /// <summary>Gymnasium's render_fps for the classic-control and MuJoCo ids (what its RecordVideo writes; for MuJoCo
+    /// 1 / dt, real time); real time, within 10–60 frames per second, for rigs.</summary>
     public static double FramesPerSecond(EpisodeRecorder recording) => recording.EnvId switch
     {
         PendulumEnv.EnvId => 30,
         CartPoleEnv.EnvId => 50,
         AcrobotEnv.EnvId => 15,
         MountainCarContinuousEnv.EnvId => 30,
+        HopperEnv.EnvId => 125,
+        HalfCheetahEnv.EnvId => 20,
         _ => Math.Clamp(Math.Round(1.0 / recording.ControlPeriod), 10, 60),
     };
 
