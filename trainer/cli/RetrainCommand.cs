@@ -37,7 +37,7 @@ internal static class RetrainCommand
         var summaryJson = SummaryJson.CreateOption();
         var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime). " +
             "Exit codes: 0 a new checkpoint was written; 2 bad input or refused data (the message names the store, run, episode and step); " +
-            "3 no update was accepted, so no checkpoint was written; 130 stopped by Ctrl-C or SIGTERM (the accepted updates are saved). "
+            "3 no update was accepted (or --guard kept none), so no checkpoint was written; 130 stopped by Ctrl-C or SIGTERM (the accepted updates are saved). "
             + TrpoEdge.Core.Cli.ExitCodeTable.HelpText)
             { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, freezeLogStd, simSteps, warmup, guard, minEss, seed, noExport, force, summaryJson };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
