@@ -15,7 +15,9 @@
 #   N) EVAL_EPISODES (50) SEED (0) FIELD_SEED (SEED: seeds only the field rounds' exploration, so other field runs of
 #   the same simulation-trained policy can be compared) BEHAVIOUR_KL (0.2)
 #   RETRAIN_ARGS ("": more `trainer retrain` options, e.g. --freeze-log-std) ORACLE_STEPS (600000; 0 skips the oracle)
-#   OUT (runs/main-job)
+#   OUT (runs/main-job) REUSE (0; 1: keep the simulation-trained policy, its evaluation and the oracle already in OUT
+#   from an earlier run with the same TRAIN_STEPS/SEED/PERTURB/ORACLE_STEPS, and rerun only the field rounds — for
+#   comparing field schedules and retrain options on the same policy and evaluation seeds)
 #   PERTURB ("pendulum.mass=1.4 motor.torque_constant=0.08 delay_steps=1": 40 % heavier, a 20 % weaker motor and one
 #   period of actuation delay — a plant the simulation-trained policy clearly struggles on, so there is room to learn)
 set -euo pipefail
@@ -33,6 +35,7 @@ EVAL_EPISODES=${EVAL_EPISODES:-50}
 SEED=${SEED:-0}
 FIELD_SEED=${FIELD_SEED:-$SEED}
 OUT=${OUT:-runs/main-job}
+REUSE=${REUSE:-0}
 RIG=hardware/rigs/direct-drive.yaml
 PERTURB=${PERTURB:-"pendulum.mass=1.4 motor.torque_constant=0.08 delay_steps=1"}
 perturb_args=(); for p in $PERTURB; do perturb_args+=(--perturb "$p"); done
@@ -45,13 +48,22 @@ for program in trainer exporter runtime; do dotnet build "$program/cli" -c Relea
 dotnet build hardware/emulator -c Release -v q -clp:ErrorsOnly --nologo # rig-emulator, for `runtime --port` against a virtual rig
 bin() { echo "dotnet $1/cli/bin/Release/net10.0/$1.dll"; }
 TRAINER=$(bin trainer); EXPORTER=$(bin exporter); RUNTIME=$(bin runtime)
-rm -rf "$OUT"; mkdir -p "$OUT"
+if [ "$REUSE" = 1 ]; then
+  for f in sim/ckpt.safetensors sim/policy.onnx before.json nominal.json $([ "$ORACLE_STEPS" -gt 0 ] && echo oracle.json); do
+    [ -f "$OUT/$f" ] || { echo "main-job: REUSE=1 needs $OUT/$f from an earlier full run; run once without REUSE"; exit 2; }
+  done
+  rm -rf "$OUT"/field-* "$OUT"/retrain-* "$OUT"/after*
+else
+  rm -rf "$OUT"; mkdir -p "$OUT"
+fi
 
+if [ "$REUSE" != 1 ]; then
 step "1. Training on the nominal rig ($TRAIN_STEPS steps)"
 $TRAINER train --env "$RIG" --seed "$SEED" --total-steps "$TRAIN_STEPS" --out "$OUT/sim" --no-export
 
 step "2. Exporting and verifying with ONNX Runtime"
 $EXPORTER --onnx "$OUT/sim/policy.onnx" --checkpoint "$OUT/sim/ckpt.safetensors" --verify --force
+fi
 
 evaluate() { # model json label
   $RUNTIME --model "$1" --rig "$RIG" "${perturb_args[@]}" --episodes "$EVAL_EPISODES" --seed 100000 --summary-json "$2" >"${2%.json}.log" 2>&1 \
@@ -61,8 +73,11 @@ evaluate() { # model json label
 json_field() { sed -n "s/.*\"$2\": *\([-0-9.eE+]*\).*/\1/p" "$1" | head -1 | awk '{ printf($0 ~ /[.eE]/ ? "%.1f" : "%d", $0) }'; }
 
 step "3. Simulation-trained policy on the perturbed plant ($PERTURB)"
+if [ "$REUSE" = 1 ]; then echo "before retraining: $(json_field "$OUT/before.json" return_mean) ± $(json_field "$OUT/before.json" return_std) (REUSE=1: from the earlier run)"
+else
 evaluate "$OUT/sim/policy.onnx" "$OUT/before.json" "before retraining"
 $RUNTIME --model "$OUT/sim/policy.onnx" --rig "$RIG" --episodes "$EVAL_EPISODES" --seed 100000 --summary-json "$OUT/nominal.json" >"$OUT/nominal.log" 2>&1
+fi
 echo "(same policy on the nominal rig: $(json_field "$OUT/nominal.json" return_mean) ± $(json_field "$OUT/nominal.json" return_std))"
 
 ckpt="$OUT/sim"
@@ -93,7 +108,10 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 cp "$OUT/after-$ROUNDS.json" "$OUT/after.json"
 
-if [ "$ORACLE_STEPS" -gt 0 ]; then
+if [ "$ORACLE_STEPS" -gt 0 ] && [ "$REUSE" = 1 ]; then
+  echo "oracle: $(json_field "$OUT/oracle.json" return_mean) (REUSE=1: from the earlier run)"
+  rows+=("oracle: sim on the perturbed plant, +$ORACLE_STEPS steps|0|$OUT/oracle.json")
+elif [ "$ORACLE_STEPS" -gt 0 ]; then
   step "5. Oracle: on-policy training in simulation on exactly the perturbed plant (+$ORACLE_STEPS steps)"
   # A rig file with the perturbation written in (same rig name, so --resume accepts it).
   awk -v perturb="$PERTURB" '

@@ -29,15 +29,17 @@ internal static class RetrainCommand
         var freezeLogStd = new Option<bool>("--freeze-log-std") { Description = "Keep the policy's log σ as the checkpoint has it: the behaviour-KL budget moves only the mean (the deterministic action), and the next round explores as much as this one." };
         var simSteps = new Option<int>("--sim-steps") { Description = "Mix this many fresh simulated steps (on the checkpoint's environment) into every update.", DefaultValueFactory = _ => 0 };
         var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
+        var guard = new Option<double?>("--guard") { Description = "Improvement guard with z standard errors: keep the accepted update whose estimated gain on the field data (importance-weighted surrogate with the acting policy's advantages) minus z·SE is highest, and write nothing when none is above 0. Off unless given." };
+        var minEss = new Option<double>("--min-ess") { Description = "Stop updating when the effective sample size of the importance weights falls below this fraction of the batch (checked before every update, the first included).", DefaultValueFactory = _ => new RetrainOptions().MinEffectiveSampleFraction };
         var seed = new Option<ulong>("--seed") { Description = "Seeds critic minibatch shuffling and simulated rollouts.", DefaultValueFactory = _ => 0 };
         var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the new checkpoint." };
         var force = new Option<bool>("--force") { Description = "Replace a checkpoint already in --out (never the one given to --checkpoint)." };
         var summaryJson = SummaryJson.CreateOption();
         var command = new Command("retrain", "Improve a policy from logged field rollouts (trajectory stores written by the runtime). " +
             "Exit codes: 0 a new checkpoint was written; 2 bad input or refused data (the message names the store, run, episode and step); " +
-            "3 no update was accepted, so no checkpoint was written; 130 stopped by Ctrl-C or SIGTERM (the accepted updates are saved). "
+            "3 no update was accepted (or --guard kept none), so no checkpoint was written; 130 stopped by Ctrl-C or SIGTERM (the accepted updates are saved). "
             + TrpoEdge.Core.Cli.ExitCodeTable.HelpText)
-            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, freezeLogStd, simSteps, warmup, seed, noExport, force, summaryJson };
+            { checkpoint, from, output, updates, maxLag, behaviourKl, targetKl, traceClip, valueClip, freezeLogStd, simSteps, warmup, guard, minEss, seed, noExport, force, summaryJson };
         command.SetAction((parse, cancellation) => CliErrors.Guard(() =>
         {
             using var interrupt = Interrupt.Install("finishing the current update, then saving a checkpoint", cancellation);
@@ -45,7 +47,8 @@ internal static class RetrainCommand
                 parse.GetValue(checkpoint)!, parse.GetValue(from) ?? [], parse.GetValue(output),
                 new RetrainOptions { Updates = parse.GetValue(updates), MaxPolicyLag = parse.GetValue(maxLag), BehaviourKl = parse.GetValue(behaviourKl), TargetKl = parse.GetValue(targetKl),
                     TraceClip = parse.GetValue(traceClip), ValueClip = parse.GetValue(valueClip),
-                    FreezeLogStd = parse.GetValue(freezeLogStd), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup), Seed = parse.GetValue(seed) },
+                    FreezeLogStd = parse.GetValue(freezeLogStd), SimSteps = parse.GetValue(simSteps), CriticWarmupRounds = parse.GetValue(warmup),
+                    ImprovementGuard = parse.GetValue(guard), MinEffectiveSampleFraction = parse.GetValue(minEss), Seed = parse.GetValue(seed) },
                 !parse.GetValue(noExport), parse.GetValue(force), parse.GetValue(summaryJson), interrupt.Token));
         }));
         return command;
@@ -95,7 +98,8 @@ internal static class RetrainCommand
         run.Updated += r => Console.WriteLine(
             $"update {r.Update,3}: {(r.Policy.LineSearchSuccess ? "accepted" : "rejected")} kl {r.Policy.Kl:F4} behaviour kl {r.BehaviourKl:F4} surrogate {r.Policy.SurrogateBefore:F4}→{r.Policy.SurrogateAfter:F4} " +
             $"cg {r.Policy.CgIterations} it residual {r.Policy.CgResidual:G2} step {r.Policy.StepLength:G3} " +
-            $"ratio mean {r.RatioMean:F3} max {r.RatioMax:F2} ess {r.EffectiveSampleFraction:P0} value loss {r.ValueLoss:F3} ({r.FieldSteps:N0} field + {r.SimSteps:N0} sim steps)");
+            $"ratio mean {r.RatioMean:F3} max {r.RatioMax:F2} ess {r.EffectiveSampleFraction:P0} value loss {r.ValueLoss:F3} ({r.FieldSteps:N0} field + {r.SimSteps:N0} sim steps)" +
+            (double.IsNaN(r.ImprovementGain) ? "" : $" estimated gain {r.ImprovementGain:G3} (SE {r.ImprovementStandardError:G3})"));
         RetrainResult result = run.Run(stores, outDir, () => EnvRegistry.Make(checkpoint.EnvId), cancellation);
         if (result.CheckpointPath is null)
         {

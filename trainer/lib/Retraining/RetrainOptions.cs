@@ -37,6 +37,11 @@ public sealed record RetrainOptions
     /// fitted to the plant the checkpoint trained on; on a different plant its values are wrong, and advantages from
     /// a wrong critic point the first policy steps the wrong way.</summary>
     public int CriticWarmupRounds { get; init; } = 3;
+    /// <summary>The improvement guard (null: off). After the updates the retrain keeps the accepted iterate whose
+    /// estimated improvement on the field data (<see cref="ImprovementEstimate"/>) has the highest lower bound
+    /// gain − z·SE, with z this value; when no iterate's bound is above 0 — the acting policy's own — nothing is
+    /// written (the policy stays as it was). It uses only the logged data, as a real user has it.</summary>
+    public double? ImprovementGuard { get; init; }
 
     public void Validate()
     {
@@ -48,6 +53,7 @@ public sealed record RetrainOptions
         if (TargetKl is double kl) TrpoOptions.Require(kl > 0 && kl < 1, nameof(TargetKl), kl, "in (0, 1), e.g. 0.01");
         TrpoOptions.Require(SimSteps >= 0, nameof(SimSteps), SimSteps, ">= 0");
         TrpoOptions.Require(CriticWarmupRounds >= 0 && CriticWarmupRounds <= 100, nameof(CriticWarmupRounds), CriticWarmupRounds, "between 0 and 100, e.g. 3");
+        if (ImprovementGuard is double z) TrpoOptions.Require(z >= 0 && z <= 10, nameof(ImprovementGuard), z, "in [0, 10], e.g. 1");
         TrpoOptions.Require(MinEffectiveSampleFraction >= 0 && MinEffectiveSampleFraction < 1, nameof(MinEffectiveSampleFraction), MinEffectiveSampleFraction, "in [0, 1), e.g. 0.25");
     }
 }

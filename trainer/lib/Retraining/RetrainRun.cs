@@ -60,6 +60,17 @@ public sealed class RetrainRun
         };
 
         WarmUpCritic(agent, field, trpo, current, shuffle);
+        // The guard's yardstick: the acting policies' advantages, fixed before the policy moves.
+        float[]? guardAdvantages = null;
+        float[]? keptParameters = null;
+        int keptAccepted = 0, keptReport = 0;
+        double keptBound = 0; // the acting policy itself: no change, no gain
+        if (_options.ImprovementGuard is not null)
+        {
+            field.ComputeAdvantages(agent.Normalizer, agent.Critic, trpo, current.Ratios, _options.TraceClip, _options.ValueClip);
+            guardAdvantages = (float[])field.Advantages.Clone();
+            keptParameters = new float[agent.Policy.ParameterCount];
+        }
         var reports = new List<RetrainReport>();
         int accepted = 0;
         string? stopped = null;
@@ -89,6 +100,19 @@ public sealed class RetrainRun
             {
                 BehaviourKl = region.MaxKl(current.Outputs, current.LogProb),
             };
+            if (guardAdvantages is not null)
+            {
+                ImprovementEstimate estimate = ImprovementEstimate.Of(current.Ratios, guardAdvantages, field.EpisodeStarts);
+                report = report with { ImprovementGain = estimate.Gain, ImprovementStandardError = estimate.StandardError };
+                double bound = estimate.LowerBound(_options.ImprovementGuard!.Value);
+                if (step.LineSearchSuccess && bound > keptBound)
+                {
+                    keptBound = bound;
+                    keptAccepted = accepted;
+                    keptReport = reports.Count + 1;
+                    agent.Policy.GetParameters(keptParameters);
+                }
+            }
             reports.Add(report);
             Log(report, agent.TotalSteps + u);
             Updated?.Invoke(report);
@@ -99,6 +123,21 @@ public sealed class RetrainRun
                 break;
             }
         }
+
+        if (guardAdvantages is not null && keptAccepted < accepted)
+        {
+            // The guard: back to the iterate the data vouches for most (or to the acting policy: nothing written).
+            string why = keptAccepted == 0
+                ? $"the improvement guard found no update whose estimated gain beat the acting policy by {_options.ImprovementGuard:G3} standard errors"
+                : $"the improvement guard kept update {reports[keptReport - 1].Update} (gain − {_options.ImprovementGuard:G3} SE = {keptBound:G3}, the highest)";
+            stopped = stopped is null ? why : $"{stopped}; {why}";
+            if (keptAccepted > 0) agent.Policy.SetParameters(keptParameters);
+            agent.PolicyVersion -= accepted - keptAccepted;
+            accepted = keptAccepted;
+        }
+        // With the guard the result describes the kept iterate (its behaviour KL, its updates); the console has shown
+        // them all. The critic stays as last fitted: the next retrain fits it to its own data before its first step.
+        if (guardAdvantages is not null && keptAccepted > 0) reports.RemoveRange(keptReport, reports.Count - keptReport);
 
         if (accepted == 0)
         {
