@@ -69,16 +69,19 @@ public sealed class RolloutCollector
                 _policy.ToEnvironmentAction(action, _envActions.AsSpan(k * envA, envA));
             }
             _envs.Step(_envActions, _current, _stepRewards, _stepTerminated, _stepTruncated, _stepFinal);
-            _stepRewards.CopyTo(_learnRewards, 0);
+            // The learner's rewards: the env's own, or a scaled copy (episode returns stay raw either way).
+            double[] learnRewards = _stepRewards;
             if (RewardScaler is not null)
             {
+                _stepRewards.CopyTo(_learnRewards, 0);
                 for (int k = 0; k < e; k++) _stepEnded[k] = _stepTerminated[k] || _stepTruncated[k];
                 RewardScaler.Scale(_learnRewards, _stepEnded);
+                learnRewards = _learnRewards;
             }
             for (int k = 0; k < e; k++)
             {
                 int i = buffer.Index(k, t);
-                buffer.Rewards[i] = _learnRewards[k];
+                buffer.Rewards[i] = learnRewards[k];
                 buffer.Terminated[i] = _stepTerminated[k];
                 bool ended = _stepTerminated[k] || _stepTruncated[k];
                 buffer.EpisodeEnded[i] = ended;
