@@ -29,7 +29,7 @@ internal static class RetrainCommand
         var freezeLogStd = new Option<bool>("--freeze-log-std") { Description = "Keep the policy's log σ as the checkpoint has it: the behaviour-KL budget moves only the mean (the deterministic action), and the next round explores as much as this one." };
         var simSteps = new Option<int>("--sim-steps") { Description = "Mix this many fresh simulated steps (on the checkpoint's environment) into every update.", DefaultValueFactory = _ => 0 };
         var simEnv = new Option<string?>("--sim-env") { Description = "The environment --sim-steps simulates: a Gymnasium id or a rig file with the checkpoint's spaces (e.g. one identified from the field data). Default: the checkpoint's environment." };
-        var identify = new Option<bool>("--identify") { Description = "Fit the rig's dynamics (gravity, motor torque, damping and friction per unit inertia, and the actuation delay) to the logged field data, write identified-rig.yaml to --out, and simulate on it for --sim-steps (default then 4000). Needs a checkpoint trained on a rig file." };
+        var identify = new Option<bool>("--identify") { Description = "Fit the rig's dynamics (gravity, motor torque, damping and friction per unit inertia, and the actuation delay) to the logged field data, write identified-rig.yaml to --out, and simulate on it for --sim-steps (default then 8000). Needs a checkpoint trained on a rig file." };
         var identifyFrom = new Option<string[]>("--identify-from") { Description = "More trajectory stores for --identify only (repeatable): earlier rounds' logs, deterministic runs — any episode on the rig tells its dynamics, whichever policy acted.", AllowMultipleArgumentsPerToken = false, Arity = ArgumentArity.ZeroOrMore };
         var warmup = new Option<int>("--critic-warmup") { Description = "Rounds of critic fitting on the field data before the first policy step.", DefaultValueFactory = _ => new RetrainOptions().CriticWarmupRounds };
         var guard = new Option<double?>("--guard") { Description = "Improvement guard with z standard errors: keep the accepted update whose estimated gain on the field data (importance-weighted surrogate with the acting policy's advantages) minus z·SE is highest, and write nothing when none is above 0. Off unless given." };
@@ -142,7 +142,7 @@ internal static class RetrainCommand
 
     /// <summary>Simulated steps per update with --identify when --sim-steps is not given: with a simulator of the
     /// identified plant the simulated batch carries the gradient, so it is a training-sized batch, not a sprinkle.</summary>
-    public const int IdentifiedSimSteps = 4000;
+    public const int IdentifiedSimSteps = 8000;
 
     /// <summary>Largest relative standard error of the gravity or torque coefficient an identified rig may have.</summary>
     public const double MaxRelativeError = 0.1;
