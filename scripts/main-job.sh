@@ -27,6 +27,7 @@ ROUNDS=${ROUNDS:-4}
 FIELD_EPISODES=${FIELD_EPISODES:-"8 8 8 25 25 25"}
 BEHAVIOUR_KL=${BEHAVIOUR_KL:-0.2}
 RETRAIN_ARGS=${RETRAIN_ARGS:-}
+IDENTIFY=${IDENTIFY:-1}
 read -r -a round_episodes <<<"$FIELD_EPISODES"
 if [ "${#round_episodes[@]}" -gt 1 ]; then ROUNDS=${#round_episodes[@]}; fi
 episodes_of() { if [ "${#round_episodes[@]}" -gt 1 ]; then echo "${round_episodes[$(($1 - 1))]}"; else echo "$FIELD_EPISODES"; fi; }
@@ -92,10 +93,17 @@ for round in $(seq 1 "$ROUNDS"); do
   field_steps=$((field_steps + $(json_field "$OUT/field-$round.json" steps)))
   # Exit 3: no update was accepted, the policy is unchanged and no checkpoint was written; keep the current one.
   code=0
+  # With IDENTIFY=1 every round fits the rig to all field logs so far (the dynamics do not depend on which policy acted)
+  # and simulates the identified plant inside the behaviour trust region of this round's data.
+  identify_args=()
+  if [ "$IDENTIFY" = 1 ]; then
+    identify_args=(--identify)
+    for earlier in $(seq 1 $((round - 1))); do identify_args+=(--identify-from "$OUT/field-$earlier.db"); done
+  fi
   $TRAINER retrain --checkpoint "$ckpt/ckpt.safetensors" --from "$OUT/field-$round.db" --out "$OUT/retrain-$round" --seed "$round" \
-    --updates 30 --behaviour-kl "$BEHAVIOUR_KL" $RETRAIN_ARGS --no-export >"$OUT/retrain-$round.log" 2>&1 || code=$?
+    --updates 30 --behaviour-kl "$BEHAVIOUR_KL" "${identify_args[@]}" $RETRAIN_ARGS --no-export >"$OUT/retrain-$round.log" 2>&1 || code=$?
   if [ "$code" = 0 ]; then
-    grep -E "updates|behaviour KL" "$OUT/retrain-$round.log" | tr -s ' ' || true
+    grep -E "updates|behaviour KL|torque per command|actuation delay" "$OUT/retrain-$round.log" | tr -s ' ' || true
     $EXPORTER --onnx "$OUT/retrain-$round/policy.onnx" --checkpoint "$OUT/retrain-$round/ckpt.safetensors" --verify --force >"$OUT/retrain-$round/export.log"
     ckpt="$OUT/retrain-$round"
   elif [ "$code" = 3 ]; then
