@@ -210,7 +210,7 @@ internal static class TrainCommand
         if (!result.Cancelled) return 0;
         Console.Error.WriteLine($"interrupted at step {result.TotalSteps:N0}: checkpoint saved to {result.CheckpointPath}; continue with --resume {result.CheckpointPath}");
         if (result.Best is { } kept)
-            Console.Error.WriteLine($"the best policy so far is in {kept.Path} (step {kept.TotalSteps:N0}, {kept.SelectionEpisodes}-episode evaluation {kept.SelectionReturnMean:F1}); policy.onnx holds the last one, as the final comparison did not run");
+            Console.Error.WriteLine($"the best policy so far is in {kept.Path} (step {kept.TotalSteps:N0}, {kept.SelectionEpisodes}-episode evaluation {kept.SelectionReturnMean:F1}); the final comparison did not run, so policy.onnx, if written, holds the last policy");
         return CliErrors.Interrupted;
     }
 
