@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using TrpoEdge.Core.Checkpoints;
@@ -94,5 +95,31 @@ public sealed class KeepBestCliTests
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("best").ValueKind);
         Assert.Equal("final", json.RootElement.GetProperty("chosen").GetString());
         Assert.Contains("keep_best: false", File.ReadAllText(Path.Combine(dir.Path, "run", "config.yml")));
+    }
+
+    [Fact]
+    public void Ctrl_c_leaves_the_best_so_far_on_disk_and_says_where()
+    {
+        if (OperatingSystem.IsWindows()) return; // signals are sent with kill(1)
+        using var dir = new TempDir();
+        File.WriteAllText(dir.File("drift.yml"), Config);
+        string best = Path.Combine(dir.Path, "run", "best.safetensors"), metrics = Path.Combine(dir.Path, "run", "metrics.csv");
+        using Process p = Programs.Start("trainer", dir.Path, foreground: true, "train", "--env", "CartPole-v1", "--config", "drift.yml",
+            "--total-steps", "50000000", "--out", "run", "--summary-json", "train.json");
+        var io = new Captured(p);
+        io.WaitFor(() => File.Exists(best) && File.Exists(metrics) && File.ReadAllLines(metrics).Length > 3, "a best file and three updates");
+        Programs.Signal(p, "INT");
+        Assert.True(io.Exited(TimeSpan.FromSeconds(60)), "the trainer did not stop within 60 s of the signal");
+        Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}:\n{io.Stdout}{io.Stderr}");
+        Assert.Contains($"the best policy so far is in {Path.Combine("run", "best.safetensors")}", io.Stderr);
+
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(dir.File("train.json")));
+        JsonElement kept = json.RootElement.GetProperty("best");
+        Assert.Equal("interrupted", json.RootElement.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, kept.GetProperty("return_mean").ValueKind); // no final comparison was run
+        PolicyCheckpoint file = PolicyCheckpoint.Load(best);
+        Assert.Equal(kept.GetProperty("total_steps").GetInt64(), file.TotalSteps);
+        Assert.Equal(PolicyCheckpoint.Sha256Of(best), kept.GetProperty("checkpoint_sha256").GetString());
+        Assert.Equal("final", json.RootElement.GetProperty("chosen").GetString());
     }
 }
