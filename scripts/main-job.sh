@@ -4,17 +4,22 @@
 #   2. exporter --verify — policy.onnx, checked against the checkpoint by ONNX Runtime
 #   3. runtime           — the exported policy on a *perturbed* plant (heavier pendulum, weaker motor, one
 #                          period of actuation delay): deterministic evaluation ("before")
-#   4. field rounds      — runtime --explore --log field.db, then trainer retrain --from field.db (inside the behaviour
-#                          trust region --behaviour-kl), then export, then the same deterministic evaluation
+#   4. field rounds      — runtime --explore --log field.db, then trainer retrain --from field.db --identify (fits the
+#                          rig's dynamics to every field log so far and simulates the identified plant, inside the
+#                          behaviour trust region --behaviour-kl of this round's data), then export, then the same
+#                          deterministic evaluation
 #   5. oracle            — the yardstick: trainer train --resume from the same checkpoint, on-policy in simulation on a
 #                          rig file with exactly the perturbed parameters, ORACLE_STEPS more steps (its plateau)
 # and prints a table with the share of the before→oracle gap each policy recovered, paired over the same evaluation
 # seeds. Everything lands in runs/main-job/. Settings via environment variables:
-#   TRAIN_STEPS (300000) FIELD_EPISODES ("8 8 8 25 25 25": one count per round, 200 steps an episode — three short
-#   rounds (4,800 steps) then three of 5,000, 19,800 in all; a single number N with ROUNDS (4) gives ROUNDS rounds of
-#   N) EVAL_EPISODES (50) SEED (0) FIELD_SEED (SEED: seeds only the field rounds' exploration, so other field runs of
-#   the same simulation-trained policy can be compared) BEHAVIOUR_KL (0.2)
-#   RETRAIN_ARGS ("": more `trainer retrain` options, e.g. --freeze-log-std) ORACLE_STEPS (600000; 0 skips the oracle)
+#   TRAIN_STEPS (300000) FIELD_EPISODES ("2 2 2 2 2 2 2 2 2 2 2 2 25 25 25": one count per round, 200 steps an episode —
+#   twelve rounds of two episodes (4,800 steps: each round may move the policy by the behaviour bound, so many small
+#   rounds go further than a few large ones once a simulator carries the gradient) then three of 5,000, 19,800 in all;
+#   a single number N with ROUNDS (4) gives ROUNDS rounds of N) EVAL_EPISODES (50) SEED (0) FIELD_SEED (SEED: seeds
+#   only the field rounds' exploration, so other field runs of the same simulation-trained policy can be compared)
+#   BEHAVIOUR_KL (0.2) IDENTIFY (1: retrain with --identify --freeze-log-std; 0: from the field data alone — then
+#   FIELD_EPISODES="8 8 8 25 25 25" suits it better)
+#   RETRAIN_ARGS ("": more `trainer retrain` options, e.g. --sim-steps 4000) ORACLE_STEPS (600000; 0 skips the oracle)
 #   OUT (runs/main-job) REUSE (0; 1: keep the simulation-trained policy, its evaluation and the oracle already in OUT
 #   from an earlier run with the same TRAIN_STEPS/SEED/PERTURB/ORACLE_STEPS, and rerun only the field rounds — for
 #   comparing field schedules and retrain options on the same policy and evaluation seeds)
@@ -24,9 +29,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TRAIN_STEPS=${TRAIN_STEPS:-300000}
 ROUNDS=${ROUNDS:-4}
-FIELD_EPISODES=${FIELD_EPISODES:-"8 8 8 25 25 25"}
+FIELD_EPISODES=${FIELD_EPISODES:-"2 2 2 2 2 2 2 2 2 2 2 2 25 25 25"}
 BEHAVIOUR_KL=${BEHAVIOUR_KL:-0.2}
 RETRAIN_ARGS=${RETRAIN_ARGS:-}
+IDENTIFY=${IDENTIFY:-1}
 read -r -a round_episodes <<<"$FIELD_EPISODES"
 if [ "${#round_episodes[@]}" -gt 1 ]; then ROUNDS=${#round_episodes[@]}; fi
 episodes_of() { if [ "${#round_episodes[@]}" -gt 1 ]; then echo "${round_episodes[$(($1 - 1))]}"; else echo "$FIELD_EPISODES"; fi; }
@@ -92,10 +98,18 @@ for round in $(seq 1 "$ROUNDS"); do
   field_steps=$((field_steps + $(json_field "$OUT/field-$round.json" steps)))
   # Exit 3: no update was accepted, the policy is unchanged and no checkpoint was written; keep the current one.
   code=0
+  # With IDENTIFY=1 every round fits the rig to all field logs so far (the dynamics do not depend on which policy acted)
+  # and simulates the identified plant inside the behaviour trust region of this round's data; log σ stays as trained,
+  # so the whole bound moves the deterministic action (the one evaluated and deployed).
+  identify_args=()
+  if [ "$IDENTIFY" = 1 ]; then
+    identify_args=(--identify --freeze-log-std)
+    for earlier in $(seq 1 $((round - 1))); do identify_args+=(--identify-from "$OUT/field-$earlier.db"); done
+  fi
   $TRAINER retrain --checkpoint "$ckpt/ckpt.safetensors" --from "$OUT/field-$round.db" --out "$OUT/retrain-$round" --seed "$round" \
-    --updates 30 --behaviour-kl "$BEHAVIOUR_KL" $RETRAIN_ARGS --no-export >"$OUT/retrain-$round.log" 2>&1 || code=$?
+    --updates 30 --behaviour-kl "$BEHAVIOUR_KL" "${identify_args[@]}" $RETRAIN_ARGS --no-export >"$OUT/retrain-$round.log" 2>&1 || code=$?
   if [ "$code" = 0 ]; then
-    grep -E "updates|behaviour KL" "$OUT/retrain-$round.log" | tr -s ' ' || true
+    grep -E "updates|behaviour KL|torque per command|actuation delay" "$OUT/retrain-$round.log" | tr -s ' ' || true
     $EXPORTER --onnx "$OUT/retrain-$round/policy.onnx" --checkpoint "$OUT/retrain-$round/ckpt.safetensors" --verify --force >"$OUT/retrain-$round/export.log"
     ckpt="$OUT/retrain-$round"
   elif [ "$code" = 3 ]; then

@@ -169,6 +169,45 @@ public sealed class RigSpec
         return new RigSpec(Name, Description, Integrator, SourceName, values, Randomization);
     }
 
+    /// <summary>The spec as a rig file that <see cref="Parse"/> reads back to the same values: every value the source
+    /// file or an override set explicitly (derived defaults stay derived), the randomisation ranges, and
+    /// <paramref name="header"/> as comment lines on top.</summary>
+    public string ToYaml(string? header = null)
+    {
+        var w = new System.Text.StringBuilder();
+        if (header is not null)
+            foreach (string line in header.Split('\n')) w.Append("# ").AppendLine(line.TrimEnd('\r'));
+        w.Append("name: ").AppendLine(Name);
+        if (Description is not null) w.Append("description: ").AppendLine(Quote(Description));
+        var sections = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var p in Table)
+        {
+            if (!_explicit.TryGetValue(p.Key, out double v)) continue;
+            string text = p.Key == "limits.terminate" ? (v != 0 ? "true" : "false") : Fmt(v);
+            int dot = p.Key.IndexOf('.');
+            if (dot < 0) { w.Append(p.Key).Append(": ").AppendLine(text); continue; }
+            string section = p.Key[..dot];
+            if (!sections.TryGetValue(section, out var lines)) sections[section] = lines = [];
+            lines.Add($"  {p.Key[(dot + 1)..]}: {text}");
+        }
+        string integrator = Integrator == RigIntegrator.Rk4 ? "rk4" : "semi_implicit_euler";
+        if (!sections.TryGetValue("control", out var control)) sections["control"] = control = [];
+        control.Add($"  integrator: {integrator}");
+        foreach (var (section, lines) in sections)
+        {
+            w.Append(section).AppendLine(":");
+            foreach (string line in lines) w.AppendLine(line);
+        }
+        if (Randomization.Count > 0)
+        {
+            w.AppendLine("randomization:");
+            foreach (var (key, range) in Randomization) w.Append("  ").Append(key).Append(": [").Append(Fmt(range.Low)).Append(", ").Append(Fmt(range.High)).AppendLine("]");
+        }
+        return w.ToString();
+    }
+
+    private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+
     private static ArgumentException UnknownKey(string key) =>
         new($"'{key}' is not a rig parameter; known keys: {string.Join(", ", Keys)}.", nameof(key));
 

@@ -102,4 +102,53 @@ public sealed class GpuTrainingRunTests(Simulator sim) : IClassFixture<Simulator
             if (Directory.Exists(dir)) Directory.Delete(dir, true);
         }
     }
+
+    /// <summary>keep_best on the device loop: the best periodic evaluation's policy (the host copy of θ that the
+    /// evaluation used) is in best.safetensors, and the final comparison replays the final episodes with it.</summary>
+    [Fact]
+    public void The_device_loop_keeps_the_policy_of_its_best_periodic_evaluation()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "trpoedge-gpu-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new TrainingOptions
+            {
+                EnvId = "Pendulum-v1", Seed = 3, NumEnvs = 4, StepsPerEnv = 16, TotalSteps = 6 * 64, Hidden = [8],
+                EvalEvery = 1, EvalEpisodes = 2, FinalEvalEpisodes = 3, CheckpointEvery = 0,
+                Trpo = new() { CgIterations = 3, CriticEpochs = 2, CriticBatchSize = 32, TargetKl = 0.2 },
+            };
+            IEnv probe = EnvRegistry.Make("Pendulum-v1");
+            Agent agent = Agent.Create(options, probe.Id, SpaceConversion.ToSpec(probe.ObservationSpace), SpaceConversion.ToSpec(probe.ActionSpace),
+                probe.ControlPeriod, new GpuEngineProvider(sim.Device));
+            var policies = new Dictionary<long, float[]>();
+            var evaluations = new List<(long Step, double Return)>();
+            var run = new GpuTrainingRun(agent, sim.Device, dir);
+            run.Updated += r =>
+            {
+                var p = new float[agent.Policy.ParameterCount];
+                agent.Policy.GetParameters(p);
+                policies[r.TotalSteps] = p;
+                if (r.EvalReturnMean is { } e) evaluations.Add((r.TotalSteps, e));
+            };
+            TrainingResult result = run.Run(CancellationToken.None);
+
+            Assert.Equal(5, evaluations.Count); // every update but the last
+            var best = evaluations.First(e => e.Return == evaluations.Max(q => q.Return));
+            Assert.True(best.Step < evaluations[^1].Step, "the seed must peak before the last evaluation, or the test cannot tell the best from the last");
+            Assert.Equal(best.Step, result.Best!.TotalSteps);
+            Assert.Equal(best.Return, result.Best.SelectionReturnMean);
+            Agent kept = Agent.FromCheckpoint(PolicyCheckpoint.Load(Path.Combine(dir, BestPolicyKeeper.FileName)));
+            var keptParameters = new float[kept.Policy.ParameterCount];
+            kept.Policy.GetParameters(keptParameters);
+            Assert.Equal(policies[best.Step], keptParameters);
+
+            double replayed = new Evaluator(() => EnvRegistry.Make("Pendulum-v1"), kept.Policy, kept.Normalizer).Run(3, TrainingRun.EvalSeed(options)).Average();
+            Assert.Equal(replayed, result.Comparison!.ReturnMean, 9);
+            Assert.Equal(replayed > result.FinalReturnMean, result.Comparison.Chosen);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
 }

@@ -31,7 +31,8 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue from a checkpoint (.safetensors): networks, normaliser, critic optimiser, step count and, for --constraint penalty runs, β and the policy optimiser." };
         var set = new Option<string[]>("--set") { Description = "Override a config setting, e.g. --set gamma=0.9 --set target_kl=0.02 (repeatable).", Arity = ArgumentArity.ZeroOrMore, AllowMultipleArgumentsPerToken = false };
         var threshold = new Option<double?>("--threshold") { Description = "Report the step at which the deterministic evaluation first reaches this return (default: the environment's usual threshold)." };
-        var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx next to the final checkpoint." };
+        var noExport = new Option<bool>("--no-export") { Description = "Do not write policy.onnx." };
+        var keepBest = new Option<bool?>("--keep-best") { Description = "true (default) or false; config key keep_best. Whenever a periodic evaluation (every eval_every updates) beats all earlier ones, the whole checkpoint is written to best.safetensors; at the end the final and the best policy play the same final_eval_episodes episodes and policy.onnx is exported from the higher scorer (a tie keeps the final one); the summary and --summary-json give both figures. A resumed run keeps its folder's best.safetensors. Needs eval_every > 0." };
         var summaryJson = SummaryJson.CreateOption();
         var force = new Option<bool>("--force") { Description = "Start over in an --out folder that already holds files (its checkpoint, model and metrics are replaced). Without it an existing, non-empty run folder is refused unless --resume is given." };
         var sampling = new Option<string?>("--sampling") { Description = "single_path (default) or vine: branch rollouts from saved simulator states (Schulman et al. 2015, §5.2)." };
@@ -44,7 +45,7 @@ internal static class TrainCommand
         var penaltyBeta = new Option<double?>("--penalty-beta-init") { Description = "Penalty: β of the first update." };
         var engine = new Option<string>("--engine") { Description = "What computes the networks and their derivatives: managed (default; the built-in engine, fastest at these sizes) or torchsharp (LibTorch 2.10 CPU autograd; build it first with `dotnet build trainer/torch -c Release`). Same TRPO, same checkpoint and ONNX either way.", DefaultValueFactory = _ => EngineCatalog.Managed };
         var device = new Option<string>("--device") { Description = "cpu (default), or cuda[:N]: with the default engine, the GPU engine (ILGPU over the CUDA driver) runs the environments, rollouts and the whole update on NVIDIA GPU N — give it thousands of environments with --n-envs; Pendulum-v1, CartPole-v1 and rig files, single-path trust-region TRPO. With --engine torchsharp, cuda needs a CUDA LibTorch, which this build does not have, so it is refused with a message. Without a CUDA device, cuda is refused with a message (exit 2).", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, force, set, threshold, noExport, summaryJson,
+        var command = new Command("train", "Train a policy with TRPO in simulation.") { env, config, seed, totalSteps, nEnvs, output, resume, force, set, threshold, noExport, keepBest, summaryJson,
             sampling, vineStates, vineActions, vineHorizon, constraint, penaltyEpochs, penaltyLr, penaltyBeta, engine, device };
         command.SetAction((parse, cancellation) => CliErrors.Guard(async () =>
         {
@@ -53,7 +54,8 @@ internal static class TrainCommand
                 ("sampling", parse.GetValue(sampling)), ("vine_states", Invariant(parse.GetValue(vineStates))),
                 ("vine_actions", Invariant(parse.GetValue(vineActions))), ("vine_horizon", Invariant(parse.GetValue(vineHorizon))),
                 ("constraint", parse.GetValue(constraint)), ("penalty_epochs", Invariant(parse.GetValue(penaltyEpochs))),
-                ("penalty_lr", Invariant(parse.GetValue(penaltyLr))), ("penalty_beta_init", Invariant(parse.GetValue(penaltyBeta))))];
+                ("penalty_lr", Invariant(parse.GetValue(penaltyLr))), ("penalty_beta_init", Invariant(parse.GetValue(penaltyBeta))),
+                ("keep_best", parse.GetValue(keepBest) is { } keep ? (keep ? "true" : "false") : null))];
             TrainingOptions options = ResolveOptions(parse.GetValue(env)!, parse.GetValue(config), overrides,
                 parse.GetValue(seed), parse.GetValue(totalSteps), parse.GetValue(nEnvs));
             string runDir = parse.GetValue(output) ?? Path.Combine("runs", $"{SafeName(EnvRegistry.Make(options.EnvId).Id)}-seed{options.Seed}");
@@ -161,8 +163,8 @@ internal static class TrainCommand
             ? new EvaluationVideos(runDir, options.VideoEpisodes) { Warn = line => Console.Error.WriteLine(line) }
             : null;
         ITrainingLoop run = gpu is null
-            ? new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos }
-            : new GpuTrainingRun(agent, gpu, runDir, metrics) { ReportThreshold = threshold };
+            ? new TrainingRun(agent, () => EnvRegistry.Make(options.EnvId), runDir, metrics) { ReportThreshold = threshold, Videos = videos, Note = Note }
+            : new GpuTrainingRun(agent, gpu, runDir, metrics) { ReportThreshold = threshold, Note = Note };
         AnsiConsole.MarkupLineInterpolated($"Training [bold]{probe.Id}[/] for {options.TotalSteps:N0} steps ({options.NumEnvs} envs × {options.StepsPerEnv} steps per update, seed {options.Seed}, {engines.Name} engine) → {runDir}");
         if (videos?.MissingFfmpeg is { } missing) Console.Error.WriteLine(missing);
         if (RoundedTotal(options, agent.TotalSteps) is { } rounded)
@@ -175,7 +177,8 @@ internal static class TrainCommand
         if (export)
         {
             onnx = Path.Combine(runDir, "policy.onnx");
-            PolicyExporter.Export(result.CheckpointPath, onnx);
+            // The higher scorer of the final comparison: the best policy's checkpoint when it beat the final one.
+            PolicyExporter.Export(result.ChosenCheckpointPath, onnx);
         }
         PrintSummary(result, threshold, runDir, onnx, videos, TrainingRun.EvalSeed(options));
         SummaryJson.Write(summaryJson, new Dictionary<string, object?>
@@ -194,14 +197,39 @@ internal static class TrainCommand
             ["threshold_first_reached_at_step"] = result.StepsWhenThresholdCrossed,
             ["checkpoint"] = result.CheckpointPath,
             ["checkpoint_sha256"] = result.CheckpointSha256,
+            ["keep_best"] = options.KeepBest,
+            ["best"] = BestJson(result),
+            // Which policy policy.onnx holds (or, with --no-export, would hold): "final" or "best".
+            ["chosen"] = result.Comparison is { Chosen: true } ? "best" : "final",
+            ["chosen_checkpoint"] = result.ChosenCheckpointPath,
+            ["chosen_checkpoint_sha256"] = result.ChosenCheckpointSha256,
             ["model"] = onnx,
             ["run_folder"] = runDir,
             ["config"] = Path.Combine(runDir, "config.yml"),
         });
         if (!result.Cancelled) return 0;
         Console.Error.WriteLine($"interrupted at step {result.TotalSteps:N0}: checkpoint saved to {result.CheckpointPath}; continue with --resume {result.CheckpointPath}");
+        if (result.Best is { } kept)
+            Console.Error.WriteLine($"the best policy so far is in {kept.Path} (step {kept.TotalSteps:N0}, {kept.SelectionEpisodes}-episode evaluation {kept.SelectionReturnMean:F1}); the final comparison did not run, so policy.onnx, if written, holds the last policy");
         return CliErrors.Interrupted;
     }
+
+    private static void Note(string line) => AnsiConsole.MarkupLineInterpolated($"[grey]note:[/] {line}");
+
+    /// <summary>The kept best policy for --summary-json: where it is, the periodic evaluation that selected it and its
+    /// figure over the final evaluation's episodes (null when the run was interrupted before that evaluation).</summary>
+    private static Dictionary<string, object?>? BestJson(TrainingResult r) => r.Best is not { } best ? null : new()
+    {
+        ["checkpoint"] = best.Path,
+        ["checkpoint_sha256"] = best.Sha256,
+        ["total_steps"] = best.TotalSteps,
+        ["policy_version"] = best.PolicyVersion,
+        ["selection_return_mean"] = SummaryJson.Finite(best.SelectionReturnMean),
+        ["selection_episodes"] = best.SelectionEpisodes,
+        ["return_mean"] = r.Comparison is { } c ? SummaryJson.Finite(c.ReturnMean) : null,
+        ["return_std"] = r.Comparison is { } d ? SummaryJson.Finite(d.ReturnStd) : null,
+        ["same_as_final"] = r.Comparison?.SameAsFinal,
+    };
 
     /// <summary>A fresh run starts metrics.csv; a resumed run into the same folder continues it, so the rows logged
     /// before the interruption are kept.</summary>
@@ -248,8 +276,22 @@ internal static class TrainCommand
         }
         if (threshold is { } t)
             table.AddRow($"first reached {t}", r.StepsWhenThresholdCrossed is { } s ? $"at {s:N0} steps" : "[yellow]not reached[/]");
+        if (r.Best is { } best)
+        {
+            string selected = $"step {best.TotalSteps:N0}, {best.SelectionEpisodes}-episode periodic evaluation {best.SelectionReturnMean:F1}";
+            table.AddRow("best policy", Markup.Escape(r.Comparison switch
+            {
+                null => $"{best.Path} ({selected})",
+                { SameAsFinal: true } => $"{best.Path} ({selected}): the final policy itself",
+                var k => $"{best.Path} ({selected}): {k.ReturnMean:F1} ± {k.ReturnStd:F1} over the same {r.FinalEpisodes} episodes",
+            }));
+            if (r.Comparison is { } c)
+                table.AddRow("chosen", c.Chosen
+                    ? $"[green]best[/] (scored higher than the final policy over the same {r.FinalEpisodes} episodes)"
+                    : c.SameAsFinal ? "final (the best periodic evaluation was of the final policy)" : $"final (scored at least as high as the best policy over the same {r.FinalEpisodes} episodes)");
+        }
         table.AddRow("checkpoint", Markup.Escape($"{r.CheckpointPath} (sha256 {r.CheckpointSha256[..12]}…)"));
-        if (onnx is not null) table.AddRow("policy model", Markup.Escape(onnx));
+        if (onnx is not null) table.AddRow("policy model", Markup.Escape($"{onnx} (from {Path.GetFileName(r.ChosenCheckpointPath)})"));
         table.AddRow("metrics", Markup.Escape($"{runDir}/metrics.csv, TensorBoard events, learning_curve.svg; settings in {runDir}/config.yml"));
         if (videos is not null)
         {

@@ -48,6 +48,9 @@ public sealed class GpuTrainingRun : ITrainingLoop
 
     public double? ReportThreshold { get; init; }
 
+    /// <summary>Gets a line for the user when a resumed run reads its best policy back, or cannot.</summary>
+    public Action<string>? Note { get; init; }
+
     /// <summary>Rows the closed-form critic head (critic_head_solve) is solved on per update: every row up to this many,
     /// else every k-th row. 32,768 rows pin the 64 head weights far more tightly than their ridge does, and keep the
     /// host's part (one forward pass and a 64 × 64 solve) to milliseconds whatever the number of environments.</summary>
@@ -65,6 +68,10 @@ public sealed class GpuTrainingRun : ITrainingLoop
         using var collector = new DeviceCollector(_device, o.EnvId, o.NumEnvs, o.StepsPerEnv, policyEngine, _agent.Policy, _agent.Normalizer, streamSeed);
         var shuffle = new Random(unchecked((int)streamSeed));
         var evaluator = new Evaluator(() => EnvRegistry.Make(o.EnvId), _agent.Policy, _agent.Normalizer);
+        // Keep the best policy as the CPU loop does (TrainingOptions.KeepBest): same file, same selection, same final comparison.
+        if (_agent.TotalSteps == 0) BestPolicyKeeper.DiscardStale(_outputDirectory);
+        BestPolicyKeeper? keeper = o.KeepBest && o.EvalEvery > 0 ? new BestPolicyKeeper(_outputDirectory, o) : null;
+        if (keeper is not null && _agent.TotalSteps > 0 && keeper.Restore(_agent.EnvId) is { } note) Note?.Invoke(note);
         int n = collector.Count;
         // The closed-form critic head is solved on the host, on an evenly strided subsample of at most HeadRowsMax rows
         // gathered on the device, so a batch of thousands of environments costs the host a bounded solve.
@@ -118,6 +125,7 @@ public sealed class GpuTrainingRun : ITrainingLoop
                 if (ReportThreshold is { } threshold && crossed is null && evalMean >= threshold
                     && Statistics.MeanStd(evaluator.Run(o.FinalEvalEpisodes, TrainingRun.EvalSeed(o))).Mean >= threshold)
                     crossed = _agent.TotalSteps;
+                keeper?.Offer(evalMean.Value, _agent.TotalSteps, _agent.PolicyVersion, extra => Snapshot(collector, extra));
             }
 
             var (epReturn, epLength, _) = collector.LastEpisodes;
@@ -133,15 +141,19 @@ public sealed class GpuTrainingRun : ITrainingLoop
         var (mean, std) = Statistics.MeanStd(final);
         if (ReportThreshold is { } t && crossed is null && mean >= t) crossed = _agent.TotalSteps;
         _metrics?.Write(_agent.TotalSteps, [new(MetricKeys.EvalReturnMean, mean), new(MetricKeys.EvalReturnStd, std)]);
-        return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed);
+        BestComparison? comparison = keeper?.Compare(_agent, mean, std,
+            kept => new Evaluator(() => EnvRegistry.Make(o.EnvId), kept.Policy, kept.Normalizer).Run(o.FinalEvalEpisodes, TrainingRun.EvalSeed(o)));
+        return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed)
+        {
+            Best = keeper?.Best,
+            Comparison = comparison,
+        };
     }
 
-    private (string Path, string Sha) Save(DeviceCollector collector)
-    {
-        PolicyCheckpoint checkpoint = _agent.ToCheckpoint(collector.SampleRawObservations(TrainingRun.RecordedObservationCount));
-        string sha = checkpoint.Save(CheckpointPath);
-        return (CheckpointPath, sha);
-    }
+    private (string Path, string Sha) Save(DeviceCollector collector) => (CheckpointPath, Snapshot(collector, null).Save(CheckpointPath));
+
+    private PolicyCheckpoint Snapshot(DeviceCollector collector, IReadOnlyDictionary<string, string>? extra) =>
+        _agent.ToCheckpoint(collector.SampleRawObservations(TrainingRun.RecordedObservationCount), extra);
 
     private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
 

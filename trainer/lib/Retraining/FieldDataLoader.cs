@@ -106,7 +106,7 @@ public static class FieldDataLoader
             terminated.ToArray(), bootstrap.ToArray(), provenance, episodeGroup.ToArray(), groups, names);
     }
 
-    private static string? CheckRun(RunInfo run, PolicyCheckpoint checkpoint)
+    internal static string? CheckRun(RunInfo run, PolicyCheckpoint checkpoint)
     {
         if (run.EnvId != checkpoint.EnvId)
             return $"recorded on environment {run.EnvId}, but the checkpoint was trained on {checkpoint.EnvId}.";
@@ -150,7 +150,7 @@ public static class FieldDataLoader
         return null;
     }
 
-    private static string? StillBeingWritten(RunRecord run, EpisodeData episode, bool writerAlive)
+    internal static string? StillBeingWritten(RunRecord run, EpisodeData episode, bool writerAlive)
     {
         if (run.EndedAt is not null) return null;
         if (episode.EndedAt is not null) return null; // closed by its writer without an end (an interrupted rig link): finished

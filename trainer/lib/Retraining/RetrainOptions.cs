@@ -29,6 +29,9 @@ public sealed record RetrainOptions
     public bool FreezeLogStd { get; init; }
     /// <summary>Fresh simulated steps mixed into every update (0 = field data only).</summary>
     public int SimSteps { get; init; }
+    /// <summary>The rig file the simulated steps ran on when it is not the checkpoint's own (an identified rig), recorded
+    /// in the new checkpoint's metadata (<c>retrain.sim_rig</c>) so the result says what it was trained on.</summary>
+    public string? SimulatorRig { get; init; }
     public ulong Seed { get; init; }
     /// <summary>Stop updating (before any update, the first included) when the effective sample size of the
     /// importance weights falls below this fraction of the batch: the data no longer says much about the current policy.</summary>

@@ -152,6 +152,7 @@ public sealed class RetrainRun
             [Lineage.Key] = Lineage.ForChildOf(_checkpoint, _checkpointSha256),
             ["retrain.data"] = JsonSerializer.Serialize(field.Provenance),
             ["retrain.sim_steps"] = (sim?.StepsTaken ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["retrain.sim_rig"] = _options.SimulatorRig ?? "",
             ["retrain.behaviour_kl"] = JsonSerializer.Serialize(new { bound = _options.BehaviourKl, reached = reports.Count > 0 ? reports[^1].BehaviourKl : 0.0 }),
         };
         Directory.CreateDirectory(outputDirectory);

@@ -87,7 +87,9 @@ public sealed class Agent
         agent.PolicyVersion = checkpoint.PolicyVersion;
         agent.TotalSteps = checkpoint.TotalSteps;
         agent.ParentSha256 = checkpoint.ParentSha256;
-        foreach (var (key, value) in checkpoint.Extra) agent.Extra[key] = value;
+        // A best file's selection record describes that file only, not the checkpoints trained on from it.
+        foreach (var (key, value) in checkpoint.Extra)
+            if (!key.StartsWith(BestPolicyKeeper.ExtraPrefix, StringComparison.Ordinal)) agent.Extra[key] = value;
         // The loader already checked the moments' length against the policy's parameters.
         if (checkpoint.PenaltyBeta is double beta && checkpoint.PolicyOptimizer is { } policyAdam)
             agent.PenaltyState = new KlPenaltyState(beta, policyAdam);

@@ -11,7 +11,7 @@ namespace TrpoEdge.Trainer.Training;
 /// TRPO names so zoo users recognise them (n_envs, n_steps, n_timesteps, gamma, gae_lambda, target_kl,
 /// cg_max_steps, cg_damping, line_search_max_iter, line_search_shrinking_factor, learning_rate,
 /// n_critic_updates, batch_size, sub_sampling_factor, normalize_advantage, normalize, normalize_reward, net_arch, activation_fn,
-/// log_std_init) plus this toolkit's own (eval_every, eval_episodes, final_eval_episodes, video_every, video_episodes, checkpoint_every,
+/// log_std_init) plus this toolkit's own (eval_every, eval_episodes, final_eval_episodes, keep_best, video_every, video_episodes, checkpoint_every,
 /// stop_at_return, obs_clip, seed) and the variants' (sampling: single_path|vine, vine_states, vine_actions,
 /// vine_horizon, vine_bootstrap; constraint: trust_region|penalty, penalty_epochs, penalty_lr, penalty_beta_init,
 /// penalty_batch_size). Unknown keys are errors, not silently ignored.</summary>
@@ -22,7 +22,7 @@ public static class TrainingConfig
         "n_envs", "n_steps", "n_timesteps", "gamma", "gae_lambda", "target_kl", "cg_max_steps", "cg_damping",
         "line_search_max_iter", "line_search_shrinking_factor", "learning_rate", "n_critic_updates", "batch_size",
         "critic_head_solve", "critic_head_ridge", "sub_sampling_factor", "normalize_advantage", "normalize", "normalize_reward", "net_arch", "activation_fn", "log_std_init",
-        "eval_every", "eval_episodes", "final_eval_episodes", "video_every", "video_episodes", "checkpoint_every", "stop_at_return", "obs_clip", "seed",
+        "eval_every", "eval_episodes", "final_eval_episodes", "keep_best", "video_every", "video_episodes", "checkpoint_every", "stop_at_return", "obs_clip", "seed",
         "sampling", "vine_states", "vine_actions", "vine_horizon", "vine_bootstrap",
         "constraint", "penalty_epochs", "penalty_lr", "penalty_beta_init", "penalty_batch_size",
     ];
@@ -65,6 +65,7 @@ public static class TrainingConfig
         Add("eval_every", I(o.EvalEvery));
         Add("eval_episodes", I(o.EvalEpisodes));
         Add("final_eval_episodes", I(o.FinalEvalEpisodes));
+        Add("keep_best", B(o.KeepBest));
         Add("video_every", I(o.VideoEvery));
         Add("video_episodes", I(o.VideoEpisodes));
         Add("checkpoint_every", I(o.CheckpointEvery));
@@ -162,6 +163,7 @@ public static class TrainingConfig
                 case "eval_every": o = o with { EvalEvery = Int(valueNode, where) }; break;
                 case "eval_episodes": o = o with { EvalEpisodes = Int(valueNode, where) }; break;
                 case "final_eval_episodes": o = o with { FinalEvalEpisodes = Int(valueNode, where) }; break;
+                case "keep_best": o = o with { KeepBest = Bool(valueNode, where) }; break;
                 case "video_every": o = o with { VideoEvery = Int(valueNode, where) }; break;
                 case "video_episodes": o = o with { VideoEpisodes = Int(valueNode, where) }; break;
                 case "checkpoint_every": o = o with { CheckpointEvery = Int(valueNode, where) }; break;

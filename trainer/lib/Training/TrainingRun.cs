@@ -45,6 +45,10 @@ public sealed class TrainingRun : ITrainingLoop
     /// (the default) records none.</summary>
     public EvaluationVideos? Videos { get; init; }
 
+    /// <summary>Gets a line for the user when a resumed run reads its best policy back, or cannot (see
+    /// <see cref="BestPolicyKeeper.Restore"/>); null prints nothing.</summary>
+    public Action<string>? Note { get; init; }
+
     public TrainingResult Run(CancellationToken cancellation)
     {
         TrainingOptions o = _agent.Options;
@@ -70,6 +74,7 @@ public sealed class TrainingRun : ITrainingLoop
             ? new VineSampler(o.Vine, envs, _envFactory, _agent.Policy, _agent.Normalizer, _agent.Critic, o.Trpo, streamSeed ^ 0x7A1E_5EEDUL) : null;
         var shuffle = new Random(unchecked((int)streamSeed));
         var evaluator = new Evaluator(_envFactory, _agent.Policy, _agent.Normalizer);
+        BestPolicyKeeper? keeper = StartKeeper(o);
         long? crossed = null;
         int update = 0;
         bool cancelled = false;
@@ -111,6 +116,8 @@ public sealed class TrainingRun : ITrainingLoop
                 if (ReportThreshold is { } threshold && crossed is null && evalMean >= threshold
                     && Statistics.MeanStd(evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o))).Mean >= threshold)
                     crossed = _agent.TotalSteps;
+                // The policy just evaluated is the one in memory now: snapshot it when it is the best so far.
+                keeper?.Offer(evalMean.Value, _agent.TotalSteps, _agent.PolicyVersion, extra => Snapshot(buffer, penalty, extra));
             }
 
             if (Videos is not null && o.VideoEvery > 0 && update % o.VideoEvery == 0 && !last)
@@ -126,7 +133,7 @@ public sealed class TrainingRun : ITrainingLoop
 
         (string path, string sha) = Save(buffer, penalty);
         // An interrupted run is saved and left: the user asked to stop, and the final evaluation can take seconds.
-        if (cancelled) return new TrainingResult(path, sha, _agent.TotalSteps, update, double.NaN, double.NaN, 0, crossed, cancelled, clock.Elapsed);
+        if (cancelled) return new TrainingResult(path, sha, _agent.TotalSteps, update, double.NaN, double.NaN, 0, crossed, cancelled, clock.Elapsed) { Best = keeper?.Best };
         // The final evaluation's first episodes are also the final videos (same seeds, no extra episodes played).
         EpisodeRecorder?[] recorders = o.VideoEvery > 0 ? Videos?.NewRecorders() ?? [] : [];
         var final = recorders.Length == 0
@@ -136,7 +143,34 @@ public sealed class TrainingRun : ITrainingLoop
         var (mean, std) = Statistics.MeanStd(final);
         if (ReportThreshold is { } t && crossed is null && mean >= t) crossed = _agent.TotalSteps;
         _metrics?.Write(_agent.TotalSteps, [new(MetricKeys.EvalReturnMean, mean), new(MetricKeys.EvalReturnStd, std)]);
-        return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed);
+        BestComparison? comparison = keeper?.Compare(_agent, mean, std, kept => EvaluateKept(kept, o));
+        return new TrainingResult(path, sha, _agent.TotalSteps, update, mean, std, final.Length, crossed, cancelled, clock.Elapsed)
+        {
+            Best = keeper?.Best,
+            Comparison = comparison,
+        };
+    }
+
+    /// <summary>The best-policy keeper of this run (null when keep_best is off or nothing evaluates periodically). A run
+    /// from step 0 starts its folder afresh; a resumed one reads the folder's best policy back.</summary>
+    private BestPolicyKeeper? StartKeeper(TrainingOptions o)
+    {
+        if (_agent.TotalSteps == 0) BestPolicyKeeper.DiscardStale(_outputDirectory);
+        if (!o.KeepBest || o.EvalEvery <= 0) return null;
+        var keeper = new BestPolicyKeeper(_outputDirectory, o);
+        if (_agent.TotalSteps > 0 && keeper.Restore(_agent.EnvId) is { } note) Note?.Invoke(note);
+        return keeper;
+    }
+
+    /// <summary>The kept best policy over the final evaluation's episodes; its first episodes become best-episode-*.mp4.</summary>
+    private double[] EvaluateKept(Agent kept, TrainingOptions o)
+    {
+        var evaluator = new Evaluator(_envFactory, kept.Policy, kept.Normalizer);
+        EpisodeRecorder?[] recorders = o.VideoEvery > 0 ? Videos?.NewRecorders() ?? [] : [];
+        if (recorders.Length == 0) return evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o));
+        double[] returns = evaluator.Run(o.FinalEvalEpisodes, EvalSeed(o), onFrame: f => EvaluationVideos.Capture(recorders, f));
+        Videos!.SaveAll(recorders, "best");
+        return returns;
     }
 
     /// <summary>Evaluation episodes use seeds disjoint from training's (which start at the run seed): episode i of an
@@ -144,7 +178,11 @@ public sealed class TrainingRun : ITrainingLoop
     /// it reproduces the training summary's figure only with --seed (run seed + 1,000,000).</summary>
     public static ulong EvalSeed(TrainingOptions o) => o.Seed + 1_000_000UL;
 
-    private (string Path, string Sha) Save(RolloutBuffer buffer, KlPenaltyStep? penalty)
+    private (string Path, string Sha) Save(RolloutBuffer buffer, KlPenaltyStep? penalty) =>
+        (CheckpointPath, Snapshot(buffer, penalty, null).Save(CheckpointPath));
+
+    /// <summary>The whole agent as a checkpoint, with a sample of this batch's raw observations for the exporter's check.</summary>
+    private PolicyCheckpoint Snapshot(RolloutBuffer buffer, KlPenaltyStep? penalty, IReadOnlyDictionary<string, string>? extra)
     {
         if (penalty is not null) _agent.PenaltyState = penalty.Export();
         int keep = Math.Min(RecordedObservationCount, buffer.Count);
@@ -156,9 +194,7 @@ public sealed class TrainingRun : ITrainingLoop
             int i = (int)((long)r * buffer.Count / keep);
             buffer.RawObservations.AsSpan(i * d, d).CopyTo(recorded.AsSpan(r * d, d));
         }
-        PolicyCheckpoint checkpoint = _agent.ToCheckpoint(recorded);
-        string sha = checkpoint.Save(CheckpointPath);
-        return (CheckpointPath, sha);
+        return _agent.ToCheckpoint(recorded, extra);
     }
 
     private static double Seconds(long from, long to) => (double)(to - from) / Stopwatch.Frequency;
