@@ -21,7 +21,8 @@ for ((i = ${#given[@]} - 1; i >= 0; i--)); do
   key=${given[i]%%=*}; [ -n "${seen[$key]:-}" ] && continue; seen[$key]=1; overrides=("${given[i]}" "${overrides[@]}")
 done
 out=${OUT:-runs/learning}
-dotnet build trainer/cli -c Release -v q -clp:ErrorsOnly --nologo >/dev/null
+# A failed build says why (two copies building the same projects at once can collide; start them apart).
+build_log=$(dotnet build trainer/cli -c Release -v q -clp:ErrorsOnly --nologo 2>&1) || { echo "$build_log"; echo "learning.sh: the trainer did not build" >&2; exit 1; }
 mkdir -p "$out"
 
 threshold_of() {

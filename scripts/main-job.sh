@@ -161,14 +161,14 @@ returns() { tr -d '\n ' <"$1" | sed -n 's/.*"returns":\[\([^]]*\)\].*/\1/p' | tr
     for (k = 1; k <= rows; k++) {
       d = 0; vd = 0; for (i = 1; i <= count; i++) d += r[k, i] - r[1, i]; d /= count
       for (i = 1; i <= count; i++) vd += (r[k, i] - r[1, i] - d) ^ 2; se = count > 1 ? sqrt(vd / (count - 1) / count) : 0; sek[k] = se
-      share = gap != 0 ? sprintf("%.0f %% ± %.0f", 100 * d / gap, 100 * se / gap) : "-"
+      share = gap != 0 ? sprintf("%.1f %% ± %.1f", 100 * d / gap, 100 * se / gap) : "-"
       printf "%-50s %20s %18s %17s\n", label[k], sprintf("%.1f ± %.1f", m[k], sd[k]), k == 1 ? "" : sprintf("%+.1f (SE %.1f)", d, se), k == 1 ? "0 %" : share
     }
     last = oracle ? rows - 1 : rows
     # The goal is stated at 5,000 field steps too: the last round within them.
     early = 0; for (k = 2; k <= last; k++) if (fs[k] <= 5000) early = k
-    if (oracle && gap > 0 && early > 0 && early < last) printf "recovered %.0f %% of the gap (paired standard error %.0f %%) from %d field steps\n", 100 * (m[early] - m[1]) / gap, 100 * sek[early] / gap, fs[early]
-    if (oracle && gap > 0) printf "recovered %.0f %% of the gap (paired standard error %.0f %%) from %d field steps in %d episodes\n", 100 * (m[last] - m[1]) / gap, 100 * sek[last] / gap, fsteps, eps
+    if (oracle && gap > 0 && early > 0 && early < last) printf "recovered %.1f %% of the gap (paired standard error %.1f %%) from %d field steps\n", 100 * (m[early] - m[1]) / gap, 100 * sek[early] / gap, fs[early]
+    if (oracle && gap > 0) printf "recovered %.1f %% of the gap (paired standard error %.1f %%) from %d field steps in %d episodes\n", 100 * (m[last] - m[1]) / gap, 100 * sek[last] / gap, fsteps, eps
     else printf "field data used: %d steps in %d episodes (no oracle row: ORACLE_STEPS=0)\n", fsteps, eps
     worst = 1e300; for (k = 2; k <= last; k++) for (i = 1; i <= count; i++) if (r[k, i] - r[1, i] < worst) { worst = r[k, i] - r[1, i]; wk = k; wi = i }
     if (last >= 2) printf "worst evaluation seed against before: %+.1f (episode %d after %s; that row'"'"'s paired SE %.1f)\n", worst, wi, label[wk], sek[wk]
