@@ -18,18 +18,6 @@ public sealed record RigIdentification(RigSpec Spec, int DelaySteps, double[] Co
     /// <summary>Names of <see cref="Coefficients"/>, for tables.</summary>
     public static IReadOnlyList<string> CoefficientNames { get; } = ["gravity / inertia", "torque per command / inertia", "damping / inertia", "Coulomb friction / inertia"];
 
-    /// <summary>The largest standard error relative to its coefficient among the three the plant always has
-    /// (gravity, torque, damping); Coulomb friction may legitimately be near 0.</summary>
-    public double WorstRelativeError
-    {
-        get
-        {
-            double worst = 0;
-            for (int k = 0; k < 3; k++) worst = Math.Max(worst, StandardErrors[k] / Math.Max(Math.Abs(Coefficients[k]), 1e-12));
-            return worst;
-        }
-    }
-
     public string Describe()
     {
         var c = CultureInfo.InvariantCulture;

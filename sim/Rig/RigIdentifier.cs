@@ -53,15 +53,6 @@ public static class RigIdentifier
         return best!;
     }
 
-    /// <summary>Root-mean-square one-period prediction error of <paramref name="spec"/> (its own delay) on the
-    /// episodes, in rad/s (angle errors are divided by the control period).</summary>
-    public static double PredictionRms(RigSpec spec, IReadOnlyList<RigEpisode> episodes)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var data = Transitions.From(episodes, spec.ControlPeriod);
-        return Rms(data, spec, spec.DelaySteps);
-    }
-
     private static double Rms(Transitions data, RigSpec spec, int delay)
     {
         var r = new double[2 * data.Count];
@@ -166,6 +157,9 @@ public static class RigIdentifier
         }
     }
 
+    /// <summary>An angle difference in [−π, π]. Not <c>PyMath.AngleNormalize</c>: that one reproduces Gymnasium's
+    /// reward bit for bit; here only the residual matters, and the fitted rigs (and the main job's figures) were
+    /// measured with this rounding.</summary>
     private static double Wrap(double angle) => Math.IEEERemainder(angle, 2 * Math.PI);
 
     private static double[]? StandardErrors(double[,] jtj, double cost, int dof)

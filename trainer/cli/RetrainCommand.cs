@@ -149,22 +149,18 @@ internal static class RetrainCommand
 
     private static (Func<IEnv>, RetrainOptions, RigIdentification?) ChooseSimulator(SimulatorChoice choice, PolicyCheckpoint checkpoint, string[] stores, string outDir, RetrainOptions options)
     {
+        if (!choice.Identify && choice.IdentifyFrom.Length > 0) throw new ArgumentException("--identify-from adds stores to --identify; pass --identify too.");
         string simEnv = choice.SimEnv ?? checkpoint.EnvId;
-        if (choice.SimEnv is not null)
-        {
-            IEnv probe = EnvRegistry.Make(simEnv);
-            (probe as IDisposable)?.Dispose();
-            if (!probe.ObservationSpace.Equals(checkpoint.ObservationSpace) || !probe.ActionSpace.Equals(checkpoint.ActionSpace))
-                throw new ArgumentException($"--sim-env {simEnv} has observation space {probe.ObservationSpace} and action space {probe.ActionSpace}; the checkpoint's are {checkpoint.ObservationSpace} and {checkpoint.ActionSpace}. Give an environment or rig the policy can act in.");
-        }
-        if (!choice.Identify)
-        {
-            if (choice.IdentifyFrom.Length > 0) throw new ArgumentException("--identify-from adds stores to --identify; pass --identify too.");
-            return (() => EnvRegistry.Make(simEnv), options, null);
-        }
-        IEnv env = EnvRegistry.Make(simEnv);
-        (env as IDisposable)?.Dispose();
-        RigSpec nominal = env is RigEnv rig ? rig.Spec
+        // The checkpoint's own environment is only made when a simulated step needs it (its native library or rig file
+        // may be absent where field data alone is retrained on). Otherwise one probe answers both questions: do the
+        // spaces fit (for --sim-env), and which rig is the fit's nominal one (for --identify).
+        if (choice.SimEnv is null && !choice.Identify) return (() => EnvRegistry.Make(simEnv), options, null);
+        IEnv probe = EnvRegistry.Make(simEnv);
+        (probe as IDisposable)?.Dispose();
+        if (choice.SimEnv is not null && (!probe.ObservationSpace.Equals(checkpoint.ObservationSpace) || !probe.ActionSpace.Equals(checkpoint.ActionSpace)))
+            throw new ArgumentException($"--sim-env {simEnv} has observation space {probe.ObservationSpace} and action space {probe.ActionSpace}; the checkpoint's are {checkpoint.ObservationSpace} and {checkpoint.ActionSpace}. Give an environment or rig the policy can act in.");
+        if (!choice.Identify) return (() => EnvRegistry.Make(simEnv), options, null);
+        RigSpec nominal = probe is RigEnv rig ? rig.Spec
             : throw new ArgumentException($"--identify fits a rig file's dynamics, but {(choice.SimEnv is null ? "the checkpoint was trained on" : "--sim-env is")} {simEnv}, whose physics are fixed. Train on a rig file (trainer train --env hardware/rigs/<rig>.yaml), or pass the rig file the field plant is built like with --sim-env.");
         IReadOnlyList<RigEpisode> episodes = FieldDynamicsLoader.Load(stores.Concat(choice.IdentifyFrom), checkpoint, out IReadOnlyList<string> skipped);
         foreach (string note in skipped.Take(5)) Console.Error.WriteLine($"identification skips {note}");
